@@ -1,0 +1,1 @@
+"""The action server: rasa-sdk's executor with Frontline's actions and services wired in."""

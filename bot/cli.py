@@ -1,0 +1,135 @@
+"""The `frontline` command line.
+
+Every subcommand reads the settings once here and passes them down; heavy imports (Rasa,
+TensorFlow) happen inside the subcommand that needs them so `frontline --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+from bot.config import SETTINGS_DOC, Settings
+
+
+def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.run import run
+
+    return run(settings)
+
+
+def _cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    try:
+        model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache, force=args.force)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"model: {model}")
+    return 0
+
+
+def _cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.doctor import main_doctor
+
+    return main_doctor(settings)
+
+
+def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.migrate import main_db
+
+    return main_db([args.db_command], settings.database_url)
+
+
+def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows.lint import main_lint
+
+    return main_lint(Path(args.dir) if args.dir else settings.flows_dir, settings.project_dir / "domain.yml")
+
+
+def _cmd_flows_graph(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows.graph import main_graph
+
+    out = Path(args.out) if args.out else settings.project_dir / "var" / "graphs"
+    return main_graph(settings.flows_dir, args.flow, out)
+
+
+def _cmd_flows_test(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows.conversation_tests import main_flows_test
+
+    return main_flows_test(settings, [Path(p) for p in args.files], args.url, args.token)
+
+
+def _cmd_route(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.route import main_route
+
+    return main_route(settings, args.message, args.file, args.json)
+
+
+def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
+    print("| variable | default | meaning |\n|---|---|---|")
+    for name, default, meaning in SETTINGS_DOC:
+        print(f"| `{name}` | `{default}` | {meaning} |")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(prog="frontline", description="Frontline support assistant")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="train if needed, then run the Rasa server and the action server").set_defaults(func=_cmd_run)
+    p = sub.add_parser("train", help="train the model if config.yml, domain.yml or nlu_data/ changed")
+    p.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
+    p.set_defaults(func=_cmd_train)
+    sub.add_parser("doctor", help="check the installation and say how to fix problems").set_defaults(func=_cmd_doctor)
+    p = sub.add_parser("db", help="database schema migrations")
+    p.add_argument("db_command", choices=["upgrade", "current"])
+    p.set_defaults(func=_cmd_db)
+    sub.add_parser("config", help="print the configuration table (environment variables)").set_defaults(func=_cmd_config)
+
+    flows = sub.add_parser("flows", help="content designer tools for flows/").add_subparsers(dest="flows_command", required=True)
+    p = flows.add_parser("lint", help="check flow files; prints file:line: message, exits 1 on errors")
+    p.add_argument("--dir", help="flows directory (default: FRONTLINE_FLOWS_DIR)")
+    p.set_defaults(func=_cmd_flows_lint)
+    p = flows.add_parser("graph", help="write a flow diagram (Mermaid + SVG)")
+    p.add_argument("flow")
+    p.add_argument("--out", help="output directory (default var/graphs)")
+    p.set_defaults(func=_cmd_flows_graph)
+    p = flows.add_parser("test", help="run conversation tests (tests/conversations/*.yml) against the bot")
+    p.add_argument("files", nargs="*", help="test files (default: all)")
+    p.add_argument("--url", help="Rasa server URL (default: start one)")
+    p.add_argument("--token", help="Rasa API token (default: var/run/api-token)")
+    p.set_defaults(func=_cmd_flows_test)
+
+    p = sub.add_parser("route", help="show how messages are classified and where they go")
+    p.add_argument("message", nargs="?", help="a message to route")
+    p.add_argument("--file", help="a file with one message per line")
+    p.add_argument("--json", action="store_true", help="print JSON lines")
+    p.set_defaults(func=_cmd_route)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the `frontline` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    func: Callable[[Settings, argparse.Namespace], int] = args.func
+    return func(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

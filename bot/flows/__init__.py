@@ -1,0 +1,1 @@
+"""Scripted troubleshooting flows: file format, loader, engine, linter and diagram."""

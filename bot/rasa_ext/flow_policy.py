@@ -1,0 +1,78 @@
+"""FlowPolicy: hands user turns to the flow engine.
+
+Flows live in YAML files that change without retraining, so this policy knows nothing about
+individual flows. It only decides *whether* the flow engine (``action_flow``, run by the action
+server) gets a turn:
+
+- while a flow is active (slot ``flow_state`` set), every user turn goes to the flow, because
+  the engine itself handles the interruptions that must always work ("talk to a human",
+  "cancel", "start over", switching topic);
+- with no active flow, a turn whose intent is not a core intent (greet, thanks, ...) is a
+  support topic, and the engine starts the flow whose trigger matches it;
+- after ``action_flow`` the bot listens.
+
+It has nothing to learn; ``train`` only records the configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+FLOW_ACTION = "action_flow"
+FLOW_STATE_SLOT = "flow_state"
+HANDOFF_SLOT = "handoff_active"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class FlowPolicy(Policy):
+    """Predicts ``action_flow`` for turns that belong to a troubleshooting flow."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Default configuration: priority above RulePolicy, no core intents."""
+        return {"priority": 7, "core_intents": []}
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        """Nothing to learn: persist the configuration so the model records it."""
+        with self._model_storage.write_to(self._resource) as path:
+            (path / "flow_policy.json").write_text(json.dumps(self.config, default=str))
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Predict ``action_flow`` after a flow turn, ``action_listen`` after the flow ran."""
+        action = self._next_action(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(self._default_predictions(domain))
+        return self._prediction(confidence_scores_for(action, 1.0, domain))
+
+    def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
+        latest = tracker.latest_action_name
+        if latest == FLOW_ACTION:
+            return ACTION_LISTEN_NAME
+        if latest != ACTION_LISTEN_NAME or tracker.get_slot(HANDOFF_SLOT):
+            return None
+        if tracker.get_slot(FLOW_STATE_SLOT):
+            return FLOW_ACTION
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if intent and intent not in set(self.config.get("core_intents") or []):
+            return FLOW_ACTION
+        return None

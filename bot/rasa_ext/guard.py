@@ -1,0 +1,88 @@
+"""The "no silent bot" guard shared by every input channel.
+
+Rasa answers nothing when the action server is down or an action fails: it logs the error and
+listens again, and the person in the chat is left staring at nothing. The guard wraps the
+channel's message handler, counts what the bot sends during the turn, and if it sent nothing
+(and the silence was not intended, as during a live handoff to an engineer) sends an honest
+apology with a way forward.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+log = logging.getLogger(__name__)
+
+QuietCheck = Callable[[Text], Awaitable[bool]]
+
+
+def apology_text(support_contact: str) -> str:
+    """The message sent when a turn produced no reply."""
+    return (
+        "Sorry — something went wrong on my side and I couldn't process that. "
+        "Please try again in a minute. If it's urgent, you can reach "
+        f"{support_contact}."
+    )
+
+
+class CountingOutputChannel(OutputChannel):
+    """Forwards everything to ``inner`` and counts the responses sent."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]  # instance-level on purpose: mirror inner
+        """Name of the wrapped channel, so trackers record the real channel."""
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Count and forward one bot response."""
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, item: str) -> Any:
+        # Channel-specific attributes (e.g. CollectingOutputChannel.messages) stay reachable.
+        return getattr(self.inner, item)
+
+
+def no_silent_bot(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    support_contact: str,
+    is_quiet: Optional[QuietCheck] = None,
+) -> Callable[[UserMessage], Awaitable[None]]:
+    """Wrap a channel's message handler so every user turn gets some reply.
+
+    Args:
+        on_new_message: the handler Rasa gives the channel.
+        support_contact: who to contact when the bot is broken (from settings).
+        is_quiet: async check whether silence is intended for a sender (live handoff).
+
+    Returns:
+        A handler with the same signature.
+    """
+
+    async def guarded(message: UserMessage) -> None:
+        original = message.output_channel
+        counter = CountingOutputChannel(original)
+        message.output_channel = counter
+        try:
+            await on_new_message(message)
+        except Exception:  # the guard exists precisely for the unexpected
+            log.exception("handling a message from sender %s failed", message.sender_id)
+        finally:
+            message.output_channel = original
+        if counter.sent:
+            return
+        try:
+            if is_quiet is not None and await is_quiet(message.sender_id):
+                return
+        except Exception:
+            log.exception("could not check handoff state of sender %s", message.sender_id)
+        log.warning("turn of sender %s produced no reply; sending an apology", message.sender_id)
+        await original.send_text_message(message.sender_id, apology_text(support_contact))
+
+    return guarded

@@ -1,0 +1,86 @@
+"""`frontline run`: train if needed, migrate, start both servers, watch them, stop cleanly."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from types import FrameType
+from typing import Optional
+
+from bot.config import Settings
+from bot.supervisor import Assistant, StartupError
+
+log = logging.getLogger(__name__)
+
+
+class _Stop(Exception):
+    """Raised by the SIGTERM handler to leave the watch loop like Ctrl-C does."""
+
+
+def _raise_stop(_signum: int, _frame: Optional[FrameType]) -> None:
+    raise _Stop()
+
+
+def banner(settings: Settings, api_token_file: str) -> str:
+    """What to print once the assistant is up: where to chat and how."""
+    url = settings.rasa_url
+    return f"""
+Frontline is running.
+  Chat (REST):   curl -s -XPOST {url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hi"}}'
+  Web chat:      socket.io at {url}/socket.io
+  Rasa HTTP API: {url}/status  (token in {api_token_file})
+  Action server: {settings.actions_url.rsplit('/', 1)[0]}/health
+Press Ctrl-C to stop.
+"""
+
+
+def run(settings: Settings, train_only: bool = False) -> int:
+    """Bring the assistant up and keep it up until Ctrl-C/SIGTERM or a server dies.
+
+    Returns:
+        0 after a requested stop, 1 if a server failed to start or died.
+    """
+    from bot.db.migrate import upgrade
+    from bot.training import ensure_model
+
+    try:
+        model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
+    except RuntimeError as exc:
+        print(f"error: {exc}\nFix the training data or config.yml, then run again.")
+        return 1
+    if train_only:
+        print(f"model: {model}")
+        return 0
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # reported, not raised: the user needs the reason, not a trace
+        print(f"error: could not prepare the database: {exc}\nCheck FRONTLINE_DATABASE_URL or run `frontline doctor`.")
+        return 1
+
+    assistant = Assistant(settings, model)
+    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    token_file = settings.run_dir / "api-token"
+    token_file.write_text(assistant.api_token)
+    token_file.chmod(0o600)
+
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        print(f"starting the action server (:{settings.actions_port}) and the Rasa server (:{settings.rasa_port})…", flush=True)
+        assistant.start()
+        print(banner(settings, str(token_file)), flush=True)
+        while True:
+            dead = assistant.first_dead()
+            if dead is not None:
+                print(f"error: the {dead.name} stopped unexpectedly; shutting down. Its log ({dead.log_path}):\n{dead.log_tail()}", flush=True)
+                return 1
+            time.sleep(0.5)
+    except StartupError as exc:
+        print(f"error: {exc}", flush=True)
+        return 1
+    except (KeyboardInterrupt, _Stop):
+        print("\nstopping…", flush=True)
+        return 0
+    finally:
+        assistant.stop()
+        signal.signal(signal.SIGTERM, previous)

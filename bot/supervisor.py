@@ -1,0 +1,191 @@
+"""Start, watch and stop the two processes that make up the assistant.
+
+`Assistant` is used by `frontline run` (which also watches for either process dying) and by
+the end-to-end test fixtures (which need to kill and restart the action server on purpose).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(RuntimeError):
+    """A server did not become healthy; the message carries the tail of its log."""
+
+
+@dataclass
+class Process:
+    """One child server: how to start it, where it logs and how to tell it is healthy."""
+
+    name: str
+    command: List[str]
+    health_url: str
+    log_path: Path
+    popen: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def start(self, env: Dict[str, str], cwd: Path) -> None:
+        """Start the process in its own process group, logging to ``log_path``."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as out:
+            self.popen = subprocess.Popen(
+                self.command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+
+    @property
+    def alive(self) -> bool:
+        """True while the process runs."""
+        return self.popen is not None and self.popen.poll() is None
+
+    def healthy(self) -> bool:
+        """True if the health URL answers 200."""
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM the process group, then SIGKILL after ``grace`` seconds."""
+        if not self.alive:
+            return
+        assert self.popen is not None
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(self.popen.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.popen.wait(wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def kill(self) -> None:
+        """Kill at once (tests use this to simulate a crash)."""
+        if self.alive:
+            assert self.popen is not None
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the process's log."""
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+class Assistant:
+    """The Rasa server and the action server for one set of settings."""
+
+    def __init__(self, settings: Settings, model: Path, api_token: Optional[str] = None) -> None:
+        self.settings = settings
+        self.model = model
+        self.api_token = api_token or settings.api_token or secrets.token_urlsafe(24)
+        logs = settings.project_dir / "var" / "log"
+        python = sys.executable
+        self.actions = Process(
+            "action server",
+            [python, "-m", "bot.action_server", "--port", str(settings.actions_port)],
+            f"http://{settings.host}:{settings.actions_port}/health",
+            logs / f"actions-{settings.actions_port}.log",
+        )
+        self.rasa = Process(
+            "Rasa server",
+            [
+                python, "-m", "rasa", "run", "--model", str(model),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--interface", settings.host, "--port", str(settings.rasa_port),
+                "--enable-api", "--auth-token", self.api_token,
+                "--cors", *settings.cors_origins,
+            ],
+            f"{settings.rasa_url}/",
+            logs / f"rasa-{settings.rasa_port}.log",
+        )
+
+    def env(self) -> Dict[str, str]:
+        """Environment of both children: the resolved settings, so they agree."""
+        s = self.settings
+        return {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(s.project_dir), os.environ.get("PYTHONPATH")])),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            # Rasa phones home (telemetry, Sentry) unless told not to; we never want that.
+            "RASA_TELEMETRY_ENABLED": "false",
+            "FRONTLINE_PROJECT_DIR": str(s.project_dir),
+            "FRONTLINE_DATABASE_URL": s.database_url,
+            "FRONTLINE_LOCK_STORE_URL": s.lock_store_url,
+            "FRONTLINE_HOST": s.host,
+            "FRONTLINE_ACTIONS_URL": s.actions_url,
+            "FRONTLINE_ACTIONS_PORT": str(s.actions_port),
+            "FRONTLINE_RASA_PORT": str(s.rasa_port),
+            "FRONTLINE_SUPPORT_CONTACT": s.support_contact,
+            "FRONTLINE_FLOWS_DIR": str(s.flows_dir),
+            "FRONTLINE_STATUS_FILE": str(s.status_file),
+            "FRONTLINE_LOG_LEVEL": s.log_level,
+        }
+
+    @property
+    def processes(self) -> List[Process]:
+        """Both servers, action server first (Rasa calls it)."""
+        return [self.actions, self.rasa]
+
+    def start(self) -> None:
+        """Start both servers and wait until both are healthy.
+
+        Raises:
+            StartupError: a server died or did not answer within the startup timeout; both are
+                stopped and the message includes the failing server's log tail.
+        """
+        env = self.env()
+        for proc in self.processes:
+            proc.start(env, self.settings.project_dir)
+        deadline = time.monotonic() + self.settings.startup_timeout
+        pending = list(self.processes)
+        while pending:
+            for proc in list(pending):
+                if not proc.alive:
+                    self.stop()
+                    raise StartupError(f"the {proc.name} exited during start-up; its log ({proc.log_path}):\n{proc.log_tail()}")
+                if proc.healthy():
+                    pending.remove(proc)
+            if pending and time.monotonic() > deadline:
+                self.stop()
+                names = ", ".join(p.name for p in pending)
+                raise StartupError(f"{names} not healthy after {self.settings.startup_timeout:.0f}s; log tail:\n{pending[0].log_tail()}")
+            time.sleep(0.5)
+
+    def restart_actions(self) -> None:
+        """(Re)start the action server alone and wait for it (tests)."""
+        self.actions.stop()
+        self.actions.start(self.env(), self.settings.project_dir)
+        deadline = time.monotonic() + 60
+        while not self.actions.healthy():
+            if not self.actions.alive or time.monotonic() > deadline:
+                raise StartupError(f"action server did not restart:\n{self.actions.log_tail()}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop both servers (Rasa first, so it stops calling the action server)."""
+        for proc in reversed(self.processes):
+            proc.stop()
+
+    def first_dead(self) -> Optional[Process]:
+        """A server that has exited, if any."""
+        return next((p for p in self.processes if not p.alive), None)
