@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, List, Optional
 
 from bot.config import SETTINGS_DOC, Settings
 
@@ -42,7 +42,7 @@ def _cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.migrate import main_db
 
-    return main_db([args.db_command], settings.database_url)
+    return main_db(args.db_args, default_url=settings.database_url)
 
 
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
     p.set_defaults(func=_cmd_train)
     sub.add_parser("doctor", help="check the installation and say how to fix problems").set_defaults(func=_cmd_doctor)
-    p = sub.add_parser("db", help="database schema migrations")
-    p.add_argument("db_command", choices=["upgrade", "current"])
+    p = sub.add_parser("db", help="database schema migrations: `db upgrade [REV]`, `db current [--check]`", add_help=False)
+    p.add_argument("db_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_db)
     sub.add_parser("config", help="print the configuration table (environment variables)").set_defaults(func=_cmd_config)
 
@@ -117,11 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the `frontline` console script."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `db` has its own parser (bot.db.migrate) with options argparse.REMAINDER can't pass on.
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "db":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "db":
+        args.db_args = [a for a in argv[argv.index("db") + 1:]]
+    # Libraries (alembic, rasa, tensorflow) stay quiet unless asked; our own logs are INFO.
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("bot").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     try:
         settings = Settings.from_env()
     except ValueError as exc:

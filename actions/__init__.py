@@ -1,0 +1,28 @@
+"""Frontline's custom actions (thin: read the tracker, call a service, return events).
+
+The action server (``python -m bot.action_server``) builds them with their services via
+``build_actions``; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Action
+
+from bot.services import Services
+
+
+def build_actions(services: Services) -> List[Action]:
+    """Every action the domain declares, wired to ``services``."""
+    from actions.fallback import ActionClarify, ActionOutOfScope
+    from actions.flow import ActionFlow
+    from actions.tickets import ActionRequestHuman, ActionTicketStatus
+
+    return [
+        ActionFlow(services),
+        ActionClarify(services),
+        ActionOutOfScope(services),
+        ActionRequestHuman(services),
+        ActionTicketStatus(services),
+    ]

@@ -1,0 +1,44 @@
+"""Base class of Frontline's actions: a failure becomes an apology, never silence."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class FrontlineAction(Action):
+    """An action with services; subclasses implement ``handle`` instead of ``run``."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Do the action's work; may raise, ``run`` turns that into an apology."""
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Run ``handle``; on any error log it and tell the user honestly what to do next."""
+        try:
+            return await self.handle(dispatcher, tracker, domain)
+        except Exception:
+            log.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
+            dispatcher.messages.clear()  # half-sent answers would only confuse
+            dispatcher.utter_message(
+                text=(
+                    "Sorry — I hit an error while working on that, so I've stopped here. "
+                    "You can try again, type \"talk to a human\", or contact "
+                    f"{self.services.settings.support_contact}."
+                )
+            )
+            return []

@@ -1,0 +1,71 @@
+"""Actions for messages the bot did not understand or cannot help with."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import FrontlineAction
+from bot.adapters.rasa_sdk import button_payload
+
+HUMAN_BUTTON = {"title": "Talk to a human", "payload": "/request_human"}
+MAX_SUGGESTIONS = 3
+
+
+class ActionClarify(FrontlineAction):
+    """Low NLU confidence: offer the likeliest topics as buttons, and a human."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        buttons = []
+        for intent in tracker.latest_message.get("intent_ranking") or []:
+            label = self._topic_label(intent.get("name"))
+            if label:
+                buttons.append({"title": label, "payload": button_payload(intent["name"])})
+            if len(buttons) == MAX_SUGGESTIONS:
+                break
+        if buttons:
+            text = "Sorry, I'm not sure I understood. Is it one of these?"
+        else:
+            text = (
+                "Sorry, I didn't understand that. Could you describe the problem in a few words? "
+                "For example: \"I can't connect to the VPN\" or \"Outlook shows error 0x800CCC0E\"."
+            )
+        dispatcher.utter_message(text=text, buttons=buttons + [HUMAN_BUTTON])
+        return []
+
+    def _topic_label(self, intent: Optional[str]) -> Optional[str]:
+        """The description of the flow this intent starts, if it is a topic intent."""
+        if not intent:
+            return None
+        for flow in self.services.flows.get().flows.values():
+            if any(trigger.intent == intent and not trigger.entities for trigger in flow.triggers):
+                return flow.description
+        return None
+
+
+class ActionOutOfScope(FrontlineAction):
+    """Not an IT problem: say what the bot can do and where else to go."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=(
+                "I'm only able to help with IT problems — passwords and accounts, MFA, VPN, Wi-Fi, "
+                "email, printers, slow computers, software, app errors, access requests and broken "
+                f"hardware. For anything else, please contact {self.services.settings.support_contact} "
+                "or the right team directly."
+            ),
+            buttons=[HUMAN_BUTTON],
+        )
+        return []

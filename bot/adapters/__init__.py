@@ -1,0 +1,1 @@
+"""Thin translations between Rasa's tracker/dispatcher and Frontline's domain objects."""

@@ -1,0 +1,65 @@
+"""Translate rasa-sdk trackers and dispatchers to and from the flow engine's types."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.flows.engine import BotMessage, UserTurn
+
+ENTITY_SLOTS = ("error_code", "app_name", "os", "device_type")
+
+
+def latest_entities(tracker: Tracker) -> Dict[str, str]:
+    """Entities of the latest user message, first value of each."""
+    found: Dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        found.setdefault(entity.get("entity"), str(entity.get("value")))
+    return found
+
+
+def user_turn(tracker: Tracker) -> UserTurn:
+    """The latest user message as the flow engine sees it."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    entities = latest_entities(tracker)
+    return UserTurn(
+        text=message.get("text") or "",
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=entities,
+        slots={name: tracker.get_slot(name) for name in ENTITY_SLOTS if tracker.get_slot(name)},
+        button_value=entities.get("flow_answer"),
+    )
+
+
+def dispatch(dispatcher: CollectingDispatcher, messages: Iterable[BotMessage]) -> None:
+    """Send engine messages through the dispatcher (text, buttons, image, link)."""
+    for message in messages:
+        text = message.text
+        if message.link:
+            text = f"{text}\n[{message.link.get('title') or message.link.get('url')}]({message.link.get('url')})"
+        dispatcher.utter_message(text=text, buttons=list(message.buttons) or None, image=message.image)
+
+
+def transcript(tracker: Tracker, limit: int = 50) -> List[Dict[str, Any]]:
+    """The conversation's user and bot messages, oldest first (for tickets)."""
+    lines: List[Dict[str, Any]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in ("user", "bot") and event.get("text"):
+            lines.append({"from": "user" if kind == "user" else "bot", "text": event["text"], "at": event.get("timestamp")})
+    return lines[-limit:]
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The input channel of the latest user message ("rest", "socketio", "slack", ...)."""
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+def button_payload(intent: str, entities: Optional[Dict[str, str]] = None) -> str:
+    """A Rasa button payload that sets ``intent`` (and entities) without NLU."""
+    return f"/{intent}{json.dumps(entities) if entities else ''}"

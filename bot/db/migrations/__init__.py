@@ -1,0 +1,1 @@
+"""Alembic migration environment for Frontline (driven programmatically by ``bot.db.migrate``)."""

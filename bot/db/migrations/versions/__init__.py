@@ -1,0 +1,1 @@
+"""Hand-written Alembic revisions; one file per schema change, named ``NNNN_<what>.py``."""

@@ -1,0 +1,109 @@
+"""Shared fixtures: a real Rasa server and action server, started once per test session.
+
+The model is trained only when its inputs changed (content hash, shared cache), the database
+is a fresh SQLite file, ports are free ones, and flows are served from a temporary copy so
+tests may edit them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from bot.config import Settings
+from bot.supervisor import Assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def in_ci() -> bool:
+    """True in CI, where tests needing local services must fail rather than skip."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class Bot:
+    """A running assistant and helpers to talk to it over HTTP."""
+
+    assistant: Assistant
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return self.settings.rasa_url
+
+    def send(self, sender: str, message: str, timeout: float = 30) -> List[Dict[str, Any]]:
+        """POST to the REST channel; return the bot's messages."""
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read() or b"[]")
+
+    def api(self, path: str, token: Optional[str] = "default") -> Any:
+        """GET a Rasa HTTP API path with the API token (or another/no token)."""
+        tok = self.assistant.api_token if token == "default" else token
+        sep = "&" if "?" in path else "?"
+        full = f"{self.url}{path}{sep}token={tok}" if tok else f"{self.url}{path}"
+        with urllib.request.urlopen(full, timeout=30) as resp:
+            return json.loads(resp.read())
+
+    def slots(self, sender: str) -> Dict[str, Any]:
+        """Current slots of a conversation."""
+        return self.api(f"/conversations/{sender}/tracker")["slots"]
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    """All message texts of a turn joined, for substring assertions."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def button_titles(messages: List[Dict[str, Any]]) -> List[str]:
+    """All button titles offered in a turn."""
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Train (cached) and start the real servers once for the whole session."""
+    from bot.db.migrate import upgrade
+    from bot.training import ensure_model
+
+    work = tmp_path_factory.mktemp("frontline")
+    flows = work / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    env = {
+        **os.environ,
+        "FRONTLINE_PROJECT_DIR": str(ROOT),
+        "FRONTLINE_DATABASE_URL": f"sqlite:///{work / 'frontline.db'}",
+        "FRONTLINE_RASA_PORT": str(free_port()),
+        "FRONTLINE_ACTIONS_PORT": str(free_port()),
+        "FRONTLINE_API_TOKEN": secrets.token_urlsafe(16),
+        "FRONTLINE_FLOWS_DIR": str(flows),
+        "FRONTLINE_SUPPORT_CONTACT": "the test service desk",
+    }
+    settings = Settings.from_env(env)
+    model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
+    upgrade(settings.database_url)
+    assistant = Assistant(settings, model)
+    assistant.start()
+    try:
+        yield Bot(assistant, settings)
+    finally:
+        assistant.stop()

@@ -1,0 +1,32 @@
+"""Settings come from the environment with documented defaults and clear errors."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import SETTINGS_DOC, Settings
+
+
+def test_defaults_are_embedded_sqlite_memory_locks_and_standard_ports(tmp_path: Path) -> None:
+    s = Settings.from_env({"FRONTLINE_PROJECT_DIR": str(tmp_path)})
+    assert s.database_url == f"sqlite:///{tmp_path / 'var' / 'frontline.db'}"
+    assert s.lock_store_url == "memory"
+    assert (s.rasa_port, s.actions_port) == (5005, 5055)
+    assert s.actions_url == "http://127.0.0.1:5055/webhook"
+    assert s.flows_dir == tmp_path / "flows"
+
+
+def test_every_variable_read_is_documented(tmp_path: Path) -> None:
+    import bot.config
+
+    source = Path(bot.config.__file__).read_text().split("class Settings")[1]
+    read = set(re.findall(r'"(FRONTLINE_[A-Z_]+)"', source))
+    documented = {name for name, _, _ in SETTINGS_DOC}
+    assert read and read <= documented, read - documented
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "70000"])
+def test_bad_port_names_the_variable_and_what_was_expected(value: str) -> None:
+    with pytest.raises(ValueError, match="FRONTLINE_RASA_PORT.*expected a TCP port"):
+        Settings.from_env({"FRONTLINE_RASA_PORT": value})
