@@ -1,0 +1,295 @@
+"""The flow interpreter: decides what a user turn means for the active flow.
+
+``FlowEngine.handle(state, turn)`` is the single entry point. With no active flow it starts the
+flow whose trigger matches the turn (or does nothing, so the caller can fall back). With an
+active flow it handles, in order: interruptions (request_human, cancel, restart), a pending
+"switch topic?" confirmation, a confident different-topic intent, and finally the answer to
+the waiting question. Step execution itself lives in ``runner.Run``.
+
+The engine is pure Python and keeps no per-conversation memory: everything it needs between
+turns is in the JSON ``state`` it returns (stored by the caller in the ``flow_state`` slot).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import datetime
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
+
+from .answers import read_yes_no
+from .checks import CheckRegistry
+from .model import Flow, FlowSet, Step
+from .ports import KnowledgeBase
+from .runner import WAITING_KINDS, Run, first_escalation, new_state
+from .turns import (
+    BotMessage,
+    Escalation,
+    FlowOutcome,
+    TurnResult,
+    UserTurn,
+    button,
+    flow_answer_payload,
+    yes_no_buttons,
+)
+
+__all__ = [
+    "BotMessage",
+    "Escalation",
+    "FlowEngine",
+    "FlowOutcome",
+    "TurnResult",
+    "UserTurn",
+    "button",
+    "flow_answer_payload",
+]
+
+logger = logging.getLogger(__name__)
+
+INTERRUPT_INTENTS = ("request_human", "cancel", "start_over")
+_STATE_DEFAULTS: Dict[str, Any] = {
+    "step": None,
+    "answers": {},
+    "attempts": {},
+    "trail": [],
+    "stack": [],
+    "pending_switch": None,
+    "started_at": None,
+    "trail_from": 0,
+}
+
+
+def _phrase(description: str) -> str:
+    """A description for use mid-sentence: "Printer problems." → "printer problems" (keeps "VPN")."""
+    text = description.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def guards_match(guards: Mapping[str, Iterable[str]], entities: Mapping[str, Any]) -> bool:
+    """Whether every entity guard has one of its allowed values among ``entities`` (any case)."""
+    for entity, allowed in guards.items():
+        value = entities.get(entity)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        wanted = {str(a).strip().casefold() for a in allowed}
+        if not any(v is not None and str(v).strip().casefold() in wanted for v in values):
+            return False
+    return True
+
+
+class FlowEngine:
+    """Runs troubleshooting flows turn by turn.
+
+    Args:
+        flows: returns the current FlowSet (e.g. ``FlowRepository.get``); called once per turn
+            so hot-reloaded flows apply from the next turn.
+        checks: the checks ``action`` steps may run.
+        kb: knowledge base for ``kb`` steps.
+        clock: current time (trail timestamps, ``started_at``).
+        switch_threshold: minimum intent confidence to offer switching to another flow, and to
+            treat cancel/restart/request_human as interruptions while a free-text question waits.
+    """
+
+    def __init__(
+        self,
+        flows: Callable[[], FlowSet],
+        checks: CheckRegistry,
+        kb: KnowledgeBase,
+        clock: Callable[[], datetime],
+        switch_threshold: float = 0.8,
+    ) -> None:
+        self.flows = flows
+        self.checks = checks
+        self.kb = kb
+        self.clock = clock
+        self.switch_threshold = switch_threshold
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def match(self, turn: UserTurn, flows: Optional[FlowSet] = None) -> Optional[Flow]:
+        """The flow a turn would start: triggers on its intent whose entity guards all match.
+
+        Guarded triggers win over plain ones (more guards win); then a flow named like the
+        intent; then file order.
+        """
+        if not turn.intent:
+            return None
+        flows = flows if flows is not None else self.flows()
+        best: Optional[Flow] = None
+        best_rank: Tuple[int, int] = (-1, -1)
+        for flow in flows.flows.values():
+            for trigger in flow.triggers:
+                if trigger.intent != turn.intent or not guards_match(trigger.entities, turn.entities):
+                    continue
+                rank = (len(trigger.entities), 1 if flow.id == turn.intent else 0)
+                if rank > best_rank:
+                    best, best_rank = flow, rank
+        return best
+
+    def start(self, flow_id: str, turn: UserTurn) -> TurnResult:
+        """Start ``flow_id`` explicitly (ignoring triggers); empty result if it is not loaded."""
+        flows = self.flows()
+        flow = flows.get(flow_id)
+        if flow is None:
+            return TurnResult()
+        run = Run(self, flows, turn, None)
+        run.start(flow)
+        return run.result()
+
+    def handle(self, state: Optional[Dict[str, Any]], turn: UserTurn) -> TurnResult:
+        """Process one user turn.
+
+        Args:
+            state: the ``flow_state`` slot value from the previous turn (None: no active flow).
+            turn: what the user said, as NLU understood it.
+
+        Returns:
+            Messages to send, the new state, flows that ended and an escalation if any. An
+            empty result (``handled`` is False) means no flow was active or started.
+        """
+        flows = self.flows()
+        state = _coerce_state(state)
+        if state is None:
+            flow = self.match(turn, flows)
+            if flow is None:
+                return TurnResult()
+            run = Run(self, flows, turn, None)
+            run.start(flow)
+            return run.result()
+
+        run = Run(self, flows, turn, state)
+        flow = run.flow
+        if flow is None:
+            run.say(
+                "Sorry — the troubleshooting guide we were following has just been changed, so "
+                "I've stopped it. Could you tell me again what the problem is?"
+            )
+            run.end_all("abandoned")
+            return run.result()
+        step = _waiting_step(flow, state.get("step"))
+        if step is None:
+            run.say("This troubleshooting guide was just updated, so let's start it again from the top.")
+            self._restart(run, flow, announce=False)
+            return run.result()
+
+        free_text = step.kind == "ask" and (step.answer is None or step.answer.type == "text")
+        confident = turn.confidence >= self.switch_threshold
+        intent = turn.intent if turn.button_value is None else None
+        if intent in INTERRUPT_INTENTS and (confident or not free_text):
+            if intent == "request_human":
+                self._request_human(run, flow, step)
+            elif intent == "cancel":
+                self._cancel(run, flow)
+            else:
+                self._restart(run, flow)
+            return run.result()
+
+        if state.get("pending_switch") and self._settle_switch(run, flows, step):
+            return run.result()
+
+        new_flow = self.match(turn, flows) if intent else None
+        if (
+            new_flow is not None
+            and new_flow.id not in _active_flow_ids(run.state)
+            and confident
+            and not free_text
+            and not run.read(step)[0]
+        ):
+            self._offer_switch(run, flow, new_flow)
+            return run.result()
+
+        run.answer(step)
+        return run.result()
+
+    # -- interruptions -------------------------------------------------------------------------
+
+    def _request_human(self, run: Run, flow: Flow, step: Step) -> None:
+        team, priority = first_escalation(flow)
+        run.record("request_human", None, run.turn.text, step=step.id)
+        run.escalate(
+            team,
+            priority,
+            f"User asked for a person during: {flow.description} (at step '{step.id}').",
+            "user_request",
+            f"Sure — I'll get a person from the {team} team to help. I'm opening a ticket with what "
+            "we've covered so far, so you won't need to repeat yourself.",
+        )
+
+    def _cancel(self, run: Run, flow: Flow) -> None:
+        run.record("cancel", None, run.turn.text, step=run.state.get("step"))
+        run.say(
+            f"OK, I've stopped troubleshooting {_phrase(flow.description)}. "
+            "Let me know if there's anything else I can help with."
+        )
+        run.end_all("abandoned")
+
+    def _restart(self, run: Run, flow: Flow, announce: bool = True) -> None:
+        stack = run.state.get("stack") or []
+        root = run.flows.get(stack[0]["flow"]) if stack else flow
+        root = root or flow
+        run.record("restart", None, run.turn.text, step=run.state.get("step"))
+        trail = run.state["trail"]
+        run.state = new_state(root, self.clock())
+        run.state["trail"] = trail  # keep the history: the agent should see what was tried
+        if announce:
+            run.say("OK, let's start again from the beginning.")
+        run.run_from(root.first_step.id)
+
+    # -- switching topic -----------------------------------------------------------------------
+
+    def _offer_switch(self, run: Run, current: Flow, new: Flow) -> None:
+        question = (
+            f"Do you want to stop {_phrase(current.description)} and look at "
+            f"{_phrase(new.description)} instead?"
+        )
+        run.state["pending_switch"] = {"flow": new.id}
+        run.record("switch_offer", question, run.turn.text, step=run.state.get("step"))
+        run.say(question, buttons=yes_no_buttons())
+
+    def _settle_switch(self, run: Run, flows: FlowSet, step: Step) -> bool:
+        """Handle the reply to "do you want to switch?"; False if it was neither yes nor no."""
+        pending = run.state.get("pending_switch") or {}
+        run.state["pending_switch"] = None
+        decision = read_yes_no(run.turn)
+        target = flows.get(str(pending.get("flow")))
+        if decision is None:
+            return False  # treat the reply normally (it may answer the waiting question)
+        run.record("switch", pending.get("flow"), "yes" if decision else "no", step=step.id)
+        if decision and target is not None:
+            run.end_all("abandoned")
+            run.start(target)
+        else:
+            run.ask(step, record=False)
+        return True
+
+
+def _waiting_step(flow: Flow, step_id: Any) -> Optional[Step]:
+    """The step the state says is waiting, if it still exists and still waits for input."""
+    if not isinstance(step_id, str):
+        return None
+    try:
+        step = flow.step(step_id)
+    except KeyError:
+        return None
+    return step if step.kind in WAITING_KINDS else None
+
+
+def _active_flow_ids(state: Dict[str, Any]) -> set:
+    return {state["flow"]} | {frame.get("flow") for frame in state.get("stack") or []}
+
+
+def _coerce_state(state: Any) -> Optional[Dict[str, Any]]:
+    """Validate a stored state; fill keys added in later versions; None if unusable."""
+    if state is None:
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("flow"), str):
+        logger.warning("ignoring malformed flow_state: %r", state)
+        return None
+    coerced = dict(state)
+    for key, default in _STATE_DEFAULTS.items():
+        if default is None:
+            coerced.setdefault(key, None)
+        elif not isinstance(coerced.get(key), type(default)):
+            coerced[key] = copy.deepcopy(default)
+    return coerced

@@ -1,0 +1,476 @@
+"""Executes flow steps for one turn: the mutable half of the engine.
+
+A ``Run`` lives for a single ``FlowEngine.handle`` call. It owns a private copy of the
+``flow_state`` dict, appends messages/outcomes as steps execute, and stops when a step needs
+the user (ask, resolve) or every flow has ended.
+
+State layout (JSON, stored in the ``flow_state`` slot)::
+
+    flow            id of the flow being run (the innermost one while a call is active)
+    step            id of the ask/resolve step waiting for the user
+    answers         saved answers and check results, shared by called/linked flows
+    attempts        step id → unusable replies so far (current flow only)
+    trail           [{flow, step, kind, text, answer, at}, ...] every step executed and event
+    stack           [{flow, step, attempts, trail_from}, ...] callers waiting for a `call`
+    pending_switch  {"flow": id} while "do you want to switch?" is being asked, else None
+    started_at      ISO time the (root) flow started
+    trail_from      index in trail where the current flow's own part starts
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from .answers import default_hint, read_answer, read_yes_no
+from .expr import parse, render_template
+from .model import END, Answer, Flow, FlowSet, Step
+from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, button, yes_no_buttons
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import FlowEngine
+
+logger = logging.getLogger(__name__)
+
+MAX_STEPS_PER_TURN = 50
+DEFAULT_TEAM = "service-desk"
+DEFAULT_PRIORITY = "normal"
+WAITING_KINDS = ("ask", "resolve")
+
+MSG_RESOLVED = "Great — glad that's sorted! 🎉"
+MSG_NO_ARTICLES = "I couldn't find an article for that."
+MSG_ARTICLES = "Here's what I found in the knowledge base:"
+MSG_GAVE_UP_END = "Sorry, I couldn't follow that, so I've stopped here."
+
+
+def new_state(flow: Flow, now: datetime) -> Dict[str, Any]:
+    """A fresh state for starting ``flow``."""
+    return {
+        "flow": flow.id,
+        "step": None,
+        "answers": {},
+        "attempts": {},
+        "trail": [],
+        "stack": [],
+        "pending_switch": None,
+        "started_at": now.isoformat(),
+        "trail_from": 0,
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` if it survives JSON, else a JSON-safe copy (unknown objects become strings)."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return json.loads(json.dumps(value, default=str))
+
+
+def first_escalation(flow: Optional[Flow]) -> Tuple[str, str]:
+    """Team and priority of the flow's first escalate step, or the service-desk defaults."""
+    for step in flow.steps if flow else ():
+        if step.kind == "escalate" and isinstance(step.body, dict):
+            return str(step.body.get("team") or DEFAULT_TEAM), str(step.body.get("priority") or DEFAULT_PRIORITY)
+    return DEFAULT_TEAM, DEFAULT_PRIORITY
+
+
+class Run:
+    """One turn's execution against a FlowSet snapshot."""
+
+    def __init__(self, engine: "FlowEngine", flows: FlowSet, turn: UserTurn, state: Optional[Dict[str, Any]]) -> None:
+        self.engine = engine
+        self.flows = flows
+        self.turn = turn
+        self.state: Optional[Dict[str, Any]] = copy.deepcopy(state) if state is not None else None
+        self.messages: List[BotMessage] = []
+        self.ended: List[FlowOutcome] = []
+        self.escalation: Optional[Escalation] = None
+        self.steps_run = 0
+
+    # -- results and helpers -------------------------------------------------------------------
+
+    def result(self) -> TurnResult:
+        """The TurnResult for everything done in this run."""
+        return TurnResult(
+            messages=self.messages,
+            state=jsonable(self.state) if self.state is not None else None,
+            ended=self.ended,
+            escalation=self.escalation,
+        )
+
+    @property
+    def flow(self) -> Optional[Flow]:
+        """The flow currently running (innermost while a call is active), if still loaded."""
+        return self.flows.get(self.state["flow"]) if self.state else None
+
+    def now(self) -> str:
+        """The engine clock's time as ISO text, for trail entries."""
+        return self.engine.clock().isoformat()
+
+    def say(self, text: str, **extra: Any) -> None:
+        """Queue a message (``extra``: BotMessage fields such as buttons, image, link)."""
+        self.messages.append(BotMessage(text=text, **extra))
+
+    def lookup(self, name: str) -> Any:
+        """Answers first, then slots, then this turn's entities (conditions and templates)."""
+        answers = self.state["answers"] if self.state else {}
+        if name in answers:
+            return answers[name]
+        if self.turn.slots.get(name) is not None:
+            return self.turn.slots[name]
+        return self.turn.entities.get(name)
+
+    def render(self, template: Optional[str]) -> str:
+        """Render a ``{name}`` template against answers, slots and entities."""
+        return render_template(template or "", self.lookup)
+
+    def record(self, kind: str, text: Any = None, answer: Any = None, step: Optional[str] = None) -> Dict[str, Any]:
+        """Append a trail entry (a step executed or an event such as restart) and return it."""
+        entry = {
+            "flow": self.state["flow"] if self.state else None,
+            "step": step,
+            "kind": kind,
+            "text": text,
+            "answer": jsonable(answer),
+            "at": self.now(),
+        }
+        if self.state is not None:
+            self.state["trail"].append(entry)
+        return entry
+
+    def own_trail(self) -> List[Dict[str, Any]]:
+        """The trail of the current flow (from where it was called; linked flows included)."""
+        return list(self.state["trail"][self.state.get("trail_from", 0) :])
+
+    # -- starting and running ------------------------------------------------------------------
+
+    def start(self, flow: Flow) -> None:
+        """Start ``flow`` from its first step with a fresh state."""
+        self.state = new_state(flow, self.engine.clock())
+        self.run_from(flow.first_step.id)
+
+    def run_from(self, step_id: str) -> None:
+        """Execute steps from ``step_id`` until one waits for the user or every flow ends."""
+        while self.state is not None:
+            if step_id == END:
+                resumed = self.end_flow("resolved")
+                if resumed is None:
+                    return
+                step_id = resumed
+                continue
+            flow = self.flow
+            if flow is None:
+                self.fail(f"flow '{self.state['flow']}' is not loaded")
+                return
+            self.steps_run += 1
+            if self.steps_run > MAX_STEPS_PER_TURN:
+                self.runaway(step_id)
+                return
+            try:
+                step = flow.step(step_id)
+            except KeyError:
+                self.fail(f"flow '{flow.id}' has no step '{step_id}'")
+                return
+            following = getattr(self, f"_run_{step.kind}")(step)
+            if following is None:
+                return
+            step_id = following
+
+    def next_of(self, step: Step) -> str:
+        """Where ``step`` leads now: its target, or the first branch whose condition holds."""
+        if not step.next.branches:
+            return step.next.target or END
+        for branch in step.next.branches:
+            if branch.condition is None or self._holds(branch.condition):
+                return branch.target
+        return END
+
+    def _holds(self, condition: str) -> bool:
+        try:
+            return bool(_parsed(condition).evaluate(self.lookup))
+        except Exception:  # a bad condition must not crash the conversation (loader parses them)
+            logger.exception("cannot evaluate condition %r in flow %s", condition, self.state and self.state["flow"])
+            return False
+
+    # -- step kinds (each returns the next step id, or None to stop) --------------------------
+
+    def _run_say(self, step: Step) -> Optional[str]:
+        text = self.render(step.body)
+        self.say(text, image=step.image, link=dict(step.link) if step.link else None)
+        self.record("say", text, step=step.id)
+        return self.next_of(step)
+
+    def _run_kb(self, step: Step) -> Optional[str]:
+        query = self.render(step.body)
+        try:
+            articles = list(self.engine.kb.search(query, step.top))[: step.top]
+        except Exception:  # the KB being down is not the user's problem: say we found nothing
+            logger.exception("knowledge base search failed for %r", query)
+            articles = []
+        if articles:
+            lines = [MSG_ARTICLES]
+            for article in articles:
+                line = f"• [{article.title}]({article.url})" if article.url else f"• {article.title}"
+                lines.append(f"{line} — {article.snippet}" if article.snippet else line)
+            cards = [{"title": a.title, "url": a.url, "snippet": a.snippet} for a in articles]
+            self.say("\n".join(lines), articles=cards)
+        else:
+            self.say(MSG_NO_ARTICLES)
+        self.record("kb", query, [a.title for a in articles], step=step.id)
+        return self.next_of(step)
+
+    def _run_action(self, step: Step) -> Optional[str]:
+        args = {k: self.render(v) if isinstance(v, str) else v for k, v in step.args.items()}
+        try:
+            result = self.engine.checks.run(str(step.body), args)
+        except KeyError:
+            logger.error("flow %s step %s: unknown check %r", self.state["flow"], step.id, step.body)
+            result = None
+        except Exception:  # a failing check saves null; conditions then take the else branch
+            logger.exception("check %r failed", step.body)
+            result = None
+        result = jsonable(result)
+        self.state["answers"][step.save_as or step.id] = result
+        self.record("action", f"{step.body} {json.dumps(args, ensure_ascii=False)}", result, step=step.id)
+        return self.next_of(step)
+
+    def _run_escalate(self, step: Step) -> Optional[str]:
+        body = step.body if isinstance(step.body, dict) else {}
+        team = str(body.get("team") or DEFAULT_TEAM)
+        priority = str(body.get("priority") or DEFAULT_PRIORITY)
+        summary = self.render(body.get("summary")) or (self.flow.description if self.flow else "")
+        self.record("escalate", summary, step=step.id)
+        self.escalate(
+            team,
+            priority,
+            summary,
+            "flow",
+            f"I'm handing this over to the {team} team. I'm opening a ticket with everything we've "
+            "tried so far, so you won't need to repeat yourself.",
+        )
+        return None
+
+    def _run_resolve(self, step: Step) -> Optional[str]:
+        self.ask(step)
+        return None
+
+    def _run_ask(self, step: Step) -> Optional[str]:
+        self.ask(step)
+        return None
+
+    def _run_link(self, step: Step) -> Optional[str]:
+        target = self.flows.get(str(step.body))
+        self.record("link", str(step.body), step=step.id)
+        if target is None:
+            self.fail(f"link target flow '{step.body}' is not loaded")
+            return None
+        # The linked flow takes over this frame: no outcome for the old flow, trail continues.
+        self.state["flow"] = target.id
+        self.state["attempts"] = {}
+        return target.first_step.id
+
+    def _run_call(self, step: Step) -> Optional[str]:
+        target = self.flows.get(str(step.body))
+        self.record("call", str(step.body), step=step.id)
+        if target is None:
+            self.fail(f"called flow '{step.body}' is not loaded")
+            return None
+        self.state["stack"].append(
+            {
+                "flow": self.state["flow"],
+                "step": step.id,
+                "attempts": self.state["attempts"],
+                "trail_from": self.state.get("trail_from", 0),
+            }
+        )
+        self.state["flow"] = target.id
+        self.state["attempts"] = {}
+        self.state["trail_from"] = len(self.state["trail"])
+        return target.first_step.id
+
+    # -- asking and answering ------------------------------------------------------------------
+
+    def ask(self, step: Step, text: Optional[str] = None, record: bool = True) -> None:
+        """Send ``step``'s question (or ``text`` instead) with its buttons and wait there."""
+        question = self.render(step.body)
+        self.say(
+            text if text is not None else question,
+            buttons=self.buttons_for(step),
+            image=step.image if text is None else None,
+            link=dict(step.link) if step.link and text is None else None,
+        )
+        if record:
+            self.record(step.kind, question, None, step=step.id)
+        self.state["step"] = step.id
+
+    @staticmethod
+    def buttons_for(step: Step) -> List[Dict[str, str]]:
+        """Yes/No buttons for yes_no asks and resolve steps, option buttons for choices."""
+        if step.kind == "resolve" or (step.answer and step.answer.type == "yes_no"):
+            return yes_no_buttons()
+        if step.answer and step.answer.type == "choice":
+            return [button(o.label, o.value) for o in step.answer.options]
+        return []
+
+    def read(self, step: Step) -> Tuple[bool, Any]:
+        """Interpret the turn as an answer to the waiting ``step``."""
+        if step.kind == "resolve":
+            value = read_yes_no(self.turn, thanks_means_yes=True)
+            return value is not None, value
+        return read_answer(step.answer or Answer(), self.turn)
+
+    def answer(self, step: Step) -> None:
+        """Feed the turn to the waiting ``step`` and carry on from there."""
+        ok, value = self.read(step)
+        if not ok:
+            self.not_understood(step)
+            return
+        self.state["attempts"].pop(step.id, None)
+        self._set_trail_answer(step, value)
+        if step.kind == "ask":
+            self.state["answers"][step.save_as or step.id] = value
+            self.run_from(self.next_of(step))
+        elif value:
+            self.say(MSG_RESOLVED)
+            resumed = self.end_flow("resolved")
+            if resumed is not None:
+                self.run_from(resumed)
+        else:
+            self.run_from(self.next_of(step))
+
+    def _set_trail_answer(self, step: Step, value: Any) -> None:
+        for entry in reversed(self.state["trail"]):
+            if entry.get("step") == step.id and entry.get("flow") == self.state["flow"]:
+                entry["answer"] = jsonable(value)
+                return
+        self.record(step.kind, self.render(step.body), value, step=step.id)
+
+    def not_understood(self, step: Step) -> None:
+        """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
+        attempts = int(self.state["attempts"].get(step.id, 0)) + 1
+        self.state["attempts"][step.id] = attempts
+        for entry in reversed(self.state["trail"]):
+            if entry.get("step") == step.id:
+                entry.setdefault("unusable", []).append(self.turn.text)
+                break
+        if attempts < step.max_attempts:
+            hint = self.render(step.hint) if step.hint else default_hint(
+                step.answer if step.kind == "ask" and step.answer else Answer(type="yes_no")
+            )
+            self.ask(step, text=hint, record=False)
+            return
+        self.state["attempts"].pop(step.id, None)
+        self.record("give_up", self.render(step.body), self.turn.text, step=step.id)
+        if step.on_give_up == END:
+            self.say(MSG_GAVE_UP_END)
+            self.end_flow("abandoned", resume=False)
+        elif step.on_give_up:
+            self.run_from(step.on_give_up)
+        else:
+            team, priority = first_escalation(self.flow)
+            description = self.flow.description if self.flow else self.state["flow"]
+            self.escalate(
+                team,
+                priority,
+                f"{description}: could not understand the answer to \"{self.render(step.body)}\" "
+                f"after {attempts} tries.",
+                "gave_up",
+                f"Sorry, I'm not getting this right. I'm passing you to a person from the {team} "
+                "team and opening a ticket with what we've covered so far.",
+            )
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def end_flow(self, outcome: str, resume: bool = True) -> Optional[str]:
+        """End the current flow; if it was called and ``resume``, return where the caller goes on.
+
+        A called flow that ends resolved hands control back to its caller's ``next``; any other
+        outcome ends the callers too.
+        """
+        self.ended.append(FlowOutcome(self.state["flow"], outcome, self.own_trail(), dict(self.state["answers"])))
+        stack = self.state["stack"]
+        if stack and outcome == "resolved" and resume:
+            frame = stack.pop()
+            self.state.update(
+                flow=frame["flow"], attempts=frame["attempts"], trail_from=frame["trail_from"], step=None
+            )
+            caller = self.flow
+            if caller is None:
+                self.fail(f"calling flow '{frame['flow']}' is not loaded")
+                return None
+            try:
+                return self.next_of(caller.step(frame["step"]))
+            except KeyError:
+                self.fail(f"flow '{caller.id}' has no step '{frame['step']}'")
+                return None
+        while stack:
+            frame = stack.pop()
+            self.state["trail_from"] = frame["trail_from"]
+            self.ended.append(FlowOutcome(frame["flow"], outcome, self.own_trail(), dict(self.state["answers"])))
+        self.state = None
+        return None
+
+    def end_all(self, outcome: str) -> None:
+        """End the current flow and every caller with ``outcome``."""
+        self.end_flow(outcome, resume=False)
+
+    def escalate(self, team: str, priority: str, summary: str, reason: str, message: str) -> None:
+        """Hand over to a human: message the user, record the Escalation, end all flows."""
+        self.say(message)
+        self.escalation = Escalation(
+            flow=self.state["flow"],
+            team=team,
+            priority=priority,
+            summary=summary,
+            reason=reason,
+            trail=list(self.state["trail"]),
+            answers=dict(self.state["answers"]),
+        )
+        self.end_all("escalated")
+
+    def runaway(self, step_id: str) -> None:
+        """Too many steps in one turn: a loop in the flow file. Be honest and escalate."""
+        flow_id = self.state["flow"]
+        logger.error("flow %s ran more than %d steps in one turn (at step %s)", flow_id, MAX_STEPS_PER_TURN, step_id)
+        self.record("loop", f"more than {MAX_STEPS_PER_TURN} steps in one turn", step=step_id)
+        team, priority = first_escalation(self.flow)
+        self.escalate(
+            team,
+            priority,
+            f"Flow '{flow_id}' went round in circles (more than {MAX_STEPS_PER_TURN} steps in one "
+            f"turn, last at step '{step_id}'); the flow file needs fixing.",
+            "loop",
+            "Sorry — this troubleshooting guide went round in circles on my side. I'm passing you "
+            f"to a person from the {team} team and opening a ticket with what we've covered so far.",
+        )
+
+    def fail(self, why: str) -> None:
+        """Something the flow needs is gone (e.g. edited away): escalate honestly."""
+        logger.error("flow engine: %s", why)
+        self.record("error", why)
+        team, priority = first_escalation(self.flow)
+        self.escalate(
+            team,
+            priority,
+            f"The troubleshooting flow broke: {why}.",
+            "error",
+            "Sorry — I can't continue with this troubleshooting guide. I'm passing you to a person "
+            f"from the {team} team and opening a ticket with what we've covered so far.",
+        )
+
+
+_parse_cache: Dict[str, Any] = {}
+
+
+def _parsed(condition: str) -> Any:
+    """Parse a condition once; flows are reloaded rarely and conditions repeat every turn."""
+    expr = _parse_cache.get(condition)
+    if expr is None:
+        expr = parse(condition)
+        if len(_parse_cache) > 10_000:  # bound memory if flows are edited a lot
+            _parse_cache.clear()
+        _parse_cache[condition] = expr
+    return expr
