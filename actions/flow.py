@@ -44,21 +44,21 @@ class ActionFlow(FrontlineAction):
             esc = result.escalation
             ticket_id = open_ticket(
                 self.services, tracker, dispatcher,
-                category=esc.flow_id, team=esc.team, priority=esc.priority,
+                category=esc.flow, team=esc.team, priority=esc.priority,
                 summary=esc.summary, reason=esc.reason, answers=esc.answers, trail=esc.trail,
             ).ticket.id
         for ended in result.ended:
             self.services.flow_runs.record(
                 conversation_id=tracker.sender_id,
                 channel=channel_of(tracker),
-                flow_id=ended.flow_id,
+                flow_id=ended.flow,
                 outcome=ended.outcome,
                 answers=ended.answers,
                 trail=ended.trail,
                 started_at=_started_at(ended.trail, self.services.clock()),
                 ticket_id=ticket_id if ended.outcome == "escalated" else None,
             )
-            events.append(SlotSet("flow_last", {"flow": ended.flow_id, "outcome": ended.outcome}))
+            events.append(SlotSet("flow_last", {"flow": ended.flow, "outcome": ended.outcome}))
         return events
 
 
