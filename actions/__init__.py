@@ -17,7 +17,9 @@ def build_actions(services: Services) -> List[Action]:
     """Every action the domain declares, wired to ``services``."""
     from actions.fallback import ActionClarify, ActionOutOfScope
     from actions.flow import ActionFlow
-    from actions.tickets import ActionRequestHuman, ActionTicketStatus
+    from actions.kb import ActionKbAnswer, ActionKbFeedback
+    from actions.handoff import ActionHandoffRating, ActionHandoffRelay
+    from actions.tickets import ActionRequestHuman, ActionTicketAddInfo, ActionTicketNote, ActionTicketStatus
 
     return [
         ActionFlow(services),
@@ -25,4 +27,10 @@ def build_actions(services: Services) -> List[Action]:
         ActionOutOfScope(services),
         ActionRequestHuman(services),
         ActionTicketStatus(services),
+        ActionTicketAddInfo(services),
+        ActionTicketNote(services),
+        ActionHandoffRelay(services),
+        ActionHandoffRating(services),
+        ActionKbAnswer(services),
+        ActionKbFeedback(services),
     ]

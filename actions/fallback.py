@@ -59,6 +59,15 @@ class ActionOutOfScope(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        # A how-to question NLU took for small talk may still be answered by an article.
+        from actions.kb import answer_from_kb
+        from bot.kb.service import looks_like_question
+
+        text = (tracker.latest_message or {}).get("text") or ""
+        if looks_like_question(text):
+            events = await answer_from_kb(self.services, dispatcher, tracker, text)
+            if events is not None:
+                return events
         dispatcher.utter_message(
             text=(
                 "I'm only able to help with IT problems — passwords and accounts, MFA, VPN, Wi-Fi, "

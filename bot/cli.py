@@ -70,6 +70,20 @@ def _cmd_route(settings: Settings, args: argparse.Namespace) -> int:
     return main_route(settings, args.message, args.file, args.json)
 
 
+def _cmd_kb_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.kb.cli import ingest_folder
+
+    return ingest_folder(settings, Path(args.dir) if args.dir else settings.kb_dir, sys.stdout, sys.stderr)
+
+
+def _cmd_kb_search(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.kb.cli import search_query
+
+    return search_query(
+        settings, args.question, top=args.top, as_json=args.json, products=args.product, tags=args.tag, mode=args.mode
+    )
+
+
 def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     print("| variable | default | meaning |\n|---|---|---|")
     for name, default, meaning in SETTINGS_DOC:
@@ -112,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="a file with one message per line")
     p.add_argument("--json", action="store_true", help="print JSON lines")
     p.set_defaults(func=_cmd_route)
+
+    kb = sub.add_parser("kb", help="knowledge base: ingest articles, search them").add_subparsers(dest="kb_command", required=True)
+    p = kb.add_parser("ingest", help="validate kb/ and store it (incremental; deletes removed articles)")
+    p.add_argument("dir", nargs="?", help="articles folder (default: FRONTLINE_KB_DIR)")
+    p.set_defaults(func=_cmd_kb_ingest)
+    p = kb.add_parser("search", help="show what the bot would answer to a question, with scores")
+    p.add_argument("question")
+    p.add_argument("--top", type=int, default=3, help="how many articles to list (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--product", action="append", default=[], help="only articles about this product (repeatable)")
+    p.add_argument("--tag", action="append", default=[], help="only articles with this tag (repeatable)")
+    p.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help="retrieval mode (default hybrid)")
+    p.set_defaults(func=_cmd_kb_search)
     return parser
 
 

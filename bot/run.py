@@ -9,6 +9,7 @@ from types import FrameType
 from typing import Optional
 
 from bot.config import Settings
+from bot.slack.credentials import describe as describe_slack
 from bot.supervisor import Assistant, StartupError
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ def banner(settings: Settings, api_token_file: str) -> str:
     return f"""
 Frontline is running.
   Chat (REST):   curl -s -XPOST {url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hi"}}'
-  Web chat:      socket.io at {url}/socket.io
+  Website demo:  {url}/demo/{"" if settings.web_demo else "  (off: FRONTLINE_WEB_DEMO=false)"}
+  Embed widget:  <script src="{url}/widget/frontline-widget.js" defer></script>
+  Slack:         {describe_slack(settings)}
   Rasa HTTP API: {url}/status  (token in {api_token_file})
   Action server: {settings.actions_url.rsplit('/', 1)[0]}/health
 Press Ctrl-C to stop.
@@ -57,6 +60,9 @@ def run(settings: Settings, train_only: bool = False) -> int:
     except Exception as exc:  # reported, not raised: the user needs the reason, not a trace
         print(f"error: could not prepare the database: {exc}\nCheck FRONTLINE_DATABASE_URL or run `frontline doctor`.")
         return 1
+    from bot.kb.cli import ingest_on_start
+
+    ingest_on_start(settings)  # incremental; never fatal (problems are printed)
 
     assistant = Assistant(settings, model)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
@@ -82,5 +88,11 @@ def run(settings: Settings, train_only: bool = False) -> int:
         print("\nstopping…", flush=True)
         return 0
     finally:
-        assistant.stop()
-        signal.signal(signal.SIGTERM, previous)
+        # A second Ctrl-C while the servers shut down must not leave them orphaned.
+        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            assistant.stop()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable, Optional
 
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.repositories import FlowRunStore, TicketStore
+from bot.db.repositories import FlowRunStore
 from bot.escalation import EscalationService
 from bot.flows.checks import default_checks
 from bot.flows.engine import FlowEngine
-from bot.flows.ports import KnowledgeBase, NullKnowledgeBase
+from bot.flows.ports import KnowledgeBase
 from bot.flows.repository import FlowRepository
+from bot.kb.feedback import FeedbackStore
+from bot.kb.service import KbService, build_knowledge_base
+from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]
 
@@ -34,6 +37,9 @@ class Services:
     escalations: EscalationService
     kb: KnowledgeBase
     clock: Clock
+    kb_service: KbService
+    kb_feedback: FeedbackStore
+    ticketing: Ticketing
 
 
 def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
@@ -41,18 +47,44 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     flows = FlowRepository(settings.flows_dir)
-    kb: KnowledgeBase = NullKnowledgeBase()
+    # Loads spaCy and the embedding model on the first search, not here (fast start-up).
+    kb_service, kb_feedback = build_knowledge_base(settings, engine, sessions, clock)
+    kb: KnowledgeBase = kb_service
+    ticketing = build_ticketing(settings, sessions, clock, label_of=_button_labels(flows))
     checks = default_checks(
         status_file=settings.status_file,
         error_codes_file=settings.flows_dir / "error_codes.yml",
         clock=clock,
+        hours=ticketing.calendar,
     )
     return Services(
         settings=settings,
         flows=flows,
         engine=FlowEngine(flows.get, checks, kb, clock),
         flow_runs=FlowRunStore(sessions, clock),
-        escalations=EscalationService(TicketStore(sessions, clock)),
+        escalations=ticketing.escalations,
         kb=kb,
         clock=clock,
+        kb_service=kb_service,
+        kb_feedback=kb_feedback,
+        ticketing=ticketing,
     )
+
+
+def _button_labels(flows: FlowRepository) -> Callable[[str, str, Any], Optional[str]]:
+    """Button value → label of a flow's choice step, for ticket summaries ("anyconnect" → "Cisco AnyConnect")."""
+
+    def label_of(flow_id: str, step_id: str, value: Any) -> Optional[str]:
+        flow = flows.get().get(flow_id)
+        if flow is None:
+            return None
+        try:
+            step = flow.step(step_id)
+        except KeyError:
+            return None
+        for option in step.answer.options if step.answer else ():
+            if option.value == value:
+                return option.label
+        return None
+
+    return label_of

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.config import Settings
+from bot.slack.credentials import runtime_credentials_path, slack_env, write_runtime_credentials
+from bot.tickets.env import ticketing_env
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,8 @@ class Assistant:
         self.api_token = api_token or settings.api_token or secrets.token_urlsafe(24)
         logs = settings.project_dir / "var" / "log"
         python = sys.executable
+        # With Slack configured, Rasa reads credentials.yml plus the Slack channel's block.
+        self.credentials = runtime_credentials_path(settings) if settings.slack_enabled else settings.project_dir / "credentials.yml"
         self.actions = Process(
             "action server",
             [python, "-m", "bot.action_server", "--port", str(settings.actions_port)],
@@ -110,7 +115,7 @@ class Assistant:
             "Rasa server",
             [
                 python, "-m", "rasa", "run", "--model", str(model),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials),
                 "--interface", settings.host, "--port", str(settings.rasa_port),
                 "--enable-api", "--auth-token", self.api_token,
                 "--cors", *settings.cors_origins,
@@ -139,6 +144,13 @@ class Assistant:
             "FRONTLINE_FLOWS_DIR": str(s.flows_dir),
             "FRONTLINE_STATUS_FILE": str(s.status_file),
             "FRONTLINE_LOG_LEVEL": s.log_level,
+            # credentials.yml reads these: the socket.io channel checks browser origins itself
+            # (CORS does not cover WebSockets), and the widget channel serves the demo site.
+            "FRONTLINE_CORS_ORIGINS": " ".join(s.cors_origins),
+            "FRONTLINE_WEB_DEMO": "true" if s.web_demo else "false",
+            **slack_env(s),
+            # The action server pushes engineers' messages through Rasa's HTTP API (URL + token).
+            **ticketing_env(s, self.api_token),
         }
 
     @property
@@ -154,6 +166,8 @@ class Assistant:
                 stopped and the message includes the failing server's log tail.
         """
         env = self.env()
+        if self.settings.slack_enabled:
+            write_runtime_credentials(self.settings, self.settings.project_dir / "credentials.yml")
         for proc in self.processes:
             proc.start(env, self.settings.project_dir)
         deadline = time.monotonic() + self.settings.startup_timeout
@@ -181,10 +195,44 @@ class Assistant:
                 raise StartupError(f"action server did not restart:\n{self.actions.log_tail()}")
             time.sleep(0.3)
 
+    def restart_rasa(self) -> None:
+        """(Re)start the Rasa server alone, same port and token, and wait until its model is loaded.
+
+        Rasa answers its health URL even when it found no model, so this also asks /status.
+
+        Raises:
+            StartupError: the model file is gone (a run in the same checkout may have replaced it;
+                the shared cache is tried first), or Rasa did not come back with it loaded.
+        """
+        self.rasa.stop()
+        cached = self.settings.model_cache / self.model.name if self.settings.model_cache else None
+        if not self.model.is_file() and cached is not None and cached.is_file():
+            self.model.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(cached, self.model)
+        if not self.model.is_file():
+            raise StartupError(f"cannot restart the Rasa server: its model {self.model} is gone")
+        self.rasa.start(self.env(), self.settings.project_dir)
+        deadline = time.monotonic() + self.settings.startup_timeout
+        while not (self.rasa.healthy() and self._model_loaded()):
+            if not self.rasa.alive or time.monotonic() > deadline:
+                raise StartupError(f"Rasa server did not restart with its model:\n{self.rasa.log_tail()}")
+            time.sleep(0.5)
+
+    def _model_loaded(self) -> bool:
+        """True if Rasa's /status answers 200 (409 means no model is loaded)."""
+        try:
+            url = f"{self.settings.rasa_url}/status?token={self.api_token}"
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
     def stop(self) -> None:
         """Stop both servers (Rasa first, so it stops calling the action server)."""
         for proc in reversed(self.processes):
             proc.stop()
+        if self.settings.slack_enabled:  # generated per start; don't leave one per port behind
+            self.credentials.unlink(missing_ok=True)
 
     def first_dead(self) -> Optional[Process]:
         """A server that has exited, if any."""

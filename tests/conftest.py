@@ -80,10 +80,42 @@ def button_titles(messages: List[Dict[str, Any]]) -> List[str]:
 
 
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+def slack_api() -> Iterator[Any]:
+    """A fake Slack Web API (tests/fake_slack.py) recording every call; the session bot's
+    Slack channel (HTTP mode) talks to it."""
+    from tests.fake_slack import FakeSlackApi
+
+    api = FakeSlackApi().start()
+    try:
+        yield api
+    finally:
+        api.stop()
+
+
+@pytest.fixture(scope="session")
+def ticket_webhook() -> Iterator[Any]:
+    """A stand-in external ticket system (tests/fake_webhook.py) receiving the session bot's
+    signed ticket webhooks; tests make it fail and recover."""
+    from tests.fake_webhook import WebhookReceiver
+
+    receiver = WebhookReceiver().start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+ALWAYS_OPEN = "timezone: UTC\nhours: {%s}\n" % ", ".join(f"{d}: '00:00-24:00'" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+ENGINEERS_CHANNEL = "C0ENGINEERS"
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook: Any) -> Iterator[Bot]:
     """Train (cached) and start the real servers once for the whole session."""
     from bot.db.migrate import upgrade
     from bot.training import ensure_model
+    from tests.fake_slack import slack_settings_env
+    from tests.kb_support import ingest_kb
 
     work = tmp_path_factory.mktemp("frontline")
     flows = work / "flows"
@@ -97,10 +129,20 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "FRONTLINE_API_TOKEN": secrets.token_urlsafe(16),
         "FRONTLINE_FLOWS_DIR": str(flows),
         "FRONTLINE_SUPPORT_CONTACT": "the test service desk",
+        **slack_settings_env(slack_api),  # Slack on (HTTP mode), so tests/e2e can drive it too
+        # Tickets: engineers are always on duty (so handoffs are live whatever the time), their
+        # channel is on the fake Slack, and ticket events go to a local webhook, retried quickly.
+        "FRONTLINE_SUPPORT_HOURS": str(work / "support_hours.yml"),
+        "FRONTLINE_SLACK_ENGINEERS_CHANNEL": ENGINEERS_CHANNEL,
+        "FRONTLINE_TICKET_WEBHOOK_URL": ticket_webhook.url,
+        "FRONTLINE_TICKET_WEBHOOK_SECRET": ticket_webhook.secret,
+        "FRONTLINE_OUTBOX_RETRY_SECONDS": "0.3",
     }
+    (work / "support_hours.yml").write_text(ALWAYS_OPEN)
     settings = Settings.from_env(env)
     model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
     upgrade(settings.database_url)
+    ingest_kb(settings, ROOT / "var" / "test-cache")  # kb/ → this database (embeddings cached)
     assistant = Assistant(settings, model)
     assistant.start()
     try:

@@ -8,7 +8,7 @@ and actions stay thin.
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from typing import Iterable, Protocol, Sequence
 
 from rasa_sdk import utils
 from rasa_sdk.executor import ActionExecutor
@@ -21,12 +21,40 @@ from sanic.response import HTTPResponse
 log = logging.getLogger(__name__)
 
 
-def create_app(actions: Iterable[Action]) -> Sanic:
-    """Build the action server app for ``actions`` (instances, ready to run)."""
+class Background(Protocol):
+    """Something that runs beside the server: started once it serves, stopped before it exits
+    (e.g. :class:`bot.tickets.worker.BackgroundWorker`, delivering tickets to external systems)."""
+
+    async def start(self) -> None:
+        """Start (in the server's event loop)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop."""
+        ...
+
+
+def create_app(actions: Iterable[Action], background: Sequence[Background] = ()) -> Sanic:
+    """Build the action server app for ``actions`` (instances, ready to run).
+
+    Args:
+        actions: the actions, with their services.
+        background: started after the server starts, stopped before it stops.
+    """
     app = Sanic("frontline_actions", configure_logging=False)
     executor = ActionExecutor()
     for action in actions:
         executor.register_action(action)
+
+    @app.listener("after_server_start")
+    async def start_background(_app: Sanic, _loop: object) -> None:
+        for job in background:
+            await job.start()
+
+    @app.listener("before_server_stop")
+    async def stop_background(_app: Sanic, _loop: object) -> None:
+        for job in background:
+            await job.stop()
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -37,12 +37,18 @@ def user_turn(tracker: Tracker) -> UserTurn:
 
 
 def dispatch(dispatcher: CollectingDispatcher, messages: Iterable[BotMessage]) -> None:
-    """Send engine messages through the dispatcher (text, buttons, image, link)."""
+    """Send engine messages through the dispatcher (text, buttons, image, link, KB articles).
+
+    KB hits also travel structured, as an extra ``articles`` key: Rasa passes unknown keys
+    through to the output channel's ``send_response``, where Slack renders them as linked
+    sections; REST and socket.io ignore the key (the text lists the articles anyway).
+    """
     for message in messages:
         text = message.text
         if message.link:
             text = f"{text}\n[{message.link.get('title') or message.link.get('url')}]({message.link.get('url')})"
-        dispatcher.utter_message(text=text, buttons=list(message.buttons) or None, image=message.image)
+        extra = {"articles": list(message.articles)} if message.articles else {}
+        dispatcher.utter_message(text=text, buttons=list(message.buttons) or None, image=message.image, **extra)
 
 
 def transcript(tracker: Tracker, limit: int = 50) -> List[Dict[str, Any]]:

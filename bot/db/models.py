@@ -1,4 +1,4 @@
-"""ORM models: flow runs, support tickets and the tickets' append-only event log.
+"""ORM models: flow runs, support tickets, their event log, and the knowledge base.
 
 The schema itself is created by the Alembic migrations in ``bot/db/migrations``; these classes
 must stay in step with them (a test compares the two on SQLite and PostgreSQL).
@@ -15,15 +15,20 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
@@ -42,6 +47,8 @@ TICKET_STATUSES = ("new", "claimed", "waiting_on_user", "resolved", "closed")
 OPEN_TICKET_STATUSES = ("new", "claimed", "waiting_on_user")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_EVENT_KINDS = ("created", "status_changed", "message", "note", "assigned", "rating")
+OUTBOX_STATUSES = ("pending", "delivered", "dead")
+HANDOFF_STATES = ("waiting", "claimed", "returned", "resolved")
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 Base: Any = declarative_base(metadata=metadata)
@@ -173,3 +180,170 @@ class FlowRunRow(Base):
     started_at = Column(UTCDateTime, nullable=False)
     ended_at = Column(UTCDateTime, nullable=False)
     ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True)
+
+
+class KbArticleRow(Base):
+    """A knowledge-base article ingested from ``kb/<slug>.md`` (the file is the source of truth)."""
+
+    __tablename__ = "kb_articles"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    slug = Column(String(200), nullable=False, unique=True)
+    title = Column(String(300), nullable=False)
+    url = Column(String(500), nullable=False)
+    tags = Column(JSON, nullable=False)
+    products = Column(JSON, nullable=False)
+    audience = Column(String(32), nullable=False)
+    updated = Column(Date, nullable=False)
+    source_path = Column(String(500), nullable=False)
+    content_hash = Column(String(64), nullable=False)
+    ingested_at = Column(UTCDateTime, nullable=False)
+
+    chunks = relationship("KbChunkRow", back_populates="article", passive_deletes=True)
+
+
+class KbChunkRow(Base):
+    """One heading section of an article: the unit that lexical and dense search rank.
+
+    ``search_head``/``search_body`` hold the normalised (lemmatised, stop-word-free) text that the
+    full-text indexes cover: an FTS5 table kept in sync by triggers on SQLite, an expression GIN
+    index on PostgreSQL (both created by migration 0002, outside this model).
+    """
+
+    __tablename__ = "kb_chunks"
+    __table_args__ = (
+        UniqueConstraint("article_id", "ordinal", name="uq_kb_chunks_article_id_ordinal"),
+        Index("ix_kb_chunks_article_id", "article_id"),
+        Index("ix_kb_chunks_embed_hash", "embed_hash"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    article_id = Column(Integer, ForeignKey("kb_articles.id", ondelete="CASCADE"), nullable=False)
+    ordinal = Column(Integer, nullable=False)
+    heading = Column(String(300), nullable=False)
+    anchor = Column(String(200), nullable=False)
+    line = Column(Integer, nullable=False)
+    body = Column(Text, nullable=False)
+    search_head = Column(Text, nullable=False)
+    search_body = Column(Text, nullable=False)
+    embed_hash = Column(String(64), nullable=False)
+
+    article = relationship("KbArticleRow", back_populates="chunks")
+
+
+class KbEmbeddingRow(Base):
+    """A cached sentence embedding, keyed by the hash of the model id and the embedded text.
+
+    Re-ingesting an unchanged (or moved, or re-added) passage reuses the stored vector instead of
+    running the model again.
+    """
+
+    __tablename__ = "kb_embeddings"
+
+    content_hash = Column(String(64), primary_key=True)
+    model = Column(String(200), nullable=False)
+    dim = Column(Integer, nullable=False)
+    vector = Column(LargeBinary, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+
+
+class KbAnswerRow(Base):
+    """A knowledge-base answer shown in a conversation, and the user's feedback on it."""
+
+    __tablename__ = "kb_answers"
+    __table_args__ = (
+        Index("ix_kb_answers_conversation_id", "conversation_id"),
+        Index("ix_kb_answers_created_at", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(255), nullable=False)
+    channel = Column(String(32), nullable=False)
+    query = Column(Text, nullable=False)
+    articles = Column(JSON, nullable=False)
+    confidence = Column(Float, nullable=False)
+    found = Column(Boolean, nullable=False)
+    helpful = Column(Boolean, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    feedback_at = Column(UTCDateTime, nullable=True)
+
+
+class SlackSeenRow(Base):
+    """A key the Slack channel must remember across restarts, until it expires.
+
+    Keys name handled events (``event:<team>:<event id>``: Slack retries events), clicked
+    messages (``click:<team>:<channel>:<ts>``) and channel threads the bot takes part in
+    (``thread:slack:<team>:<channel>:<thread ts>``). See :mod:`bot.db.slack_seen`.
+    """
+
+    __tablename__ = "slack_seen"
+    __table_args__ = (Index("ix_slack_seen_expires_at", "expires_at"),)
+
+    key = Column(String(255), primary_key=True)
+    seen_at = Column(UTCDateTime, nullable=False)
+    expires_at = Column(UTCDateTime, nullable=False)
+
+
+class OutboxRow(Base):
+    """One ticket event waiting to be (or already) delivered to one external ticket sink.
+
+    Rows are written in the same transaction as the ticket event they carry (the transactional
+    outbox), so an event can never be recorded without its deliveries, nor the other way round.
+    :class:`bot.tickets.dispatcher.OutboxDispatcher` delivers them in id order per sink and
+    ticket, retrying with backoff; ``dead`` rows gave up (see ``last_error``).
+    """
+
+    __tablename__ = "ticket_outbox"
+    __table_args__ = (
+        CheckConstraint(_in_list_sql("status", OUTBOX_STATUSES), name="status"),
+        Index("ix_ticket_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_ticket_outbox_sink_ticket_id", "sink", "ticket_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sink = Column(String(64), nullable=False)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    event_id = Column(Integer, ForeignKey("ticket_events.id", ondelete="CASCADE"), nullable=False)
+    idempotency_key = Column(String(128), nullable=False, unique=True)
+    payload = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False)
+    locked_until = Column(UTCDateTime, nullable=True)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    delivered_at = Column(UTCDateTime, nullable=True)
+
+
+class HandoffRow(Base):
+    """The live handoff of a ticket's conversation to an engineer.
+
+    ``state`` goes waiting → claimed → returned | resolved (or straight from waiting to an end).
+    ``desk_channel``/``desk_thread`` locate the ticket's message on the engineers' desk (a Slack
+    channel and the message's ts); they stay empty until the ticket has been posted there.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint(_in_list_sql("state", HANDOFF_STATES), name="state"),
+        Index("ix_handoffs_conversation_id_state", "conversation_id", "state"),
+        Index("ix_handoffs_desk_channel_desk_thread", "desk_channel", "desk_thread"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, unique=True)
+    conversation_id = Column(String(255), nullable=False)
+    channel = Column(String(32), nullable=False)
+    state = Column(String(16), nullable=False, default="waiting")
+    engineer_id = Column(String(255), nullable=True)
+    engineer_name = Column(String(255), nullable=True)
+    desk_channel = Column(String(64), nullable=True)
+    desk_thread = Column(String(64), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    ended_at = Column(UTCDateTime, nullable=True)

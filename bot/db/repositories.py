@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import (
@@ -35,6 +35,9 @@ from bot.db.models import (
 )
 
 Clock = Callable[[], datetime]
+# Called inside the transaction that records a ticket event, after the event row is flushed
+# (so it has its id): e.g. the outbox writer adds the event's deliveries to the same transaction.
+EventHook = Callable[[Session, TicketRow, TicketEventRow], None]
 
 REFERENCE_PREFIX = "SUP-"
 REFERENCE_OFFSET = 1000
@@ -323,15 +326,29 @@ class FlowRunStore:
 class TicketStore:
     """Creates, finds and updates support tickets and their append-only event log."""
 
-    def __init__(self, session_factory: sessionmaker, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        clock: Clock = utc_now,
+        event_hooks: Sequence[EventHook] = (),
+    ) -> None:
         """Create the store.
 
         Args:
             session_factory: factory from :func:`bot.db.engine.make_session_factory`.
             clock: returns the current time as an aware datetime.
+            event_hooks: called with ``(session, ticket row, event row)`` inside the transaction
+                of every event recorded (created, status_changed, assigned, message, ...).
         """
         self._session_factory = session_factory
         self._clock = clock
+        self._event_hooks = tuple(event_hooks)
+
+    def _recorded(self, session: Session, ticket: TicketRow, event: TicketEventRow) -> None:
+        """Flush a new event and run the event hooks in the same transaction."""
+        session.flush()
+        for hook in self._event_hooks:
+            hook(session, ticket, event)
 
     def _now(self) -> datetime:
         """Return the clock's current time in UTC."""
@@ -397,17 +414,16 @@ class TicketStore:
             session.add(row)
             session.flush()
             row.reference = reference_for(row.id)
-            session.add(
-                TicketEventRow(
-                    ticket_id=row.id,
-                    kind="created",
-                    actor=actor,
-                    body=summary,
-                    data={"priority": priority, "team": team, "category": category},
-                    created_at=now,
-                )
+            event = TicketEventRow(
+                ticket_id=row.id,
+                kind="created",
+                actor=actor,
+                body=summary,
+                data={"priority": priority, "team": team, "category": category},
+                created_at=now,
             )
-            session.flush()
+            session.add(event)
+            self._recorded(session, row, event)
             return _ticket(row)
 
     def get(self, ticket_id: int) -> Optional[Ticket]:
@@ -445,6 +461,19 @@ class TicketStore:
         with self._session_factory() as session:
             row = session.execute(statement).scalars().first()
             return _ticket(row) if row is not None else None
+
+    def count_open_since(self, category: str, since: datetime) -> int:
+        """Count open tickets in ``category`` created at or after ``since`` (any requester).
+
+        Priority rules use it to spot many people hitting the same problem at once.
+        """
+        statement = select(func.count(TicketRow.id)).where(
+            TicketRow.category == category,
+            TicketRow.status.in_(OPEN_TICKET_STATUSES),
+            TicketRow.created_at >= _aware_utc("since", since),
+        )
+        with self._session_factory() as session:
+            return int(session.execute(statement).scalar_one())
 
     def list_for_requester(self, requester_id: str, open_only: bool = False) -> List[Ticket]:
         """Return a requester's tickets, newest first.
@@ -531,7 +560,10 @@ class TicketStore:
                 created_at=now,
             )
             session.add(row)
-            session.flush()
+            if self._event_hooks:
+                self._recorded(session, session.get(TicketRow, ticket_id, populate_existing=True), row)
+            else:
+                session.flush()
             return _event(row)
 
     def set_status(self, ticket_id: int, status: str, actor: str, body: str = "") -> Ticket:
@@ -569,17 +601,16 @@ class TicketStore:
                     row.resolved_at = now
             else:
                 row.resolved_at = None
-            session.add(
-                TicketEventRow(
-                    ticket_id=ticket_id,
-                    kind="status_changed",
-                    actor=actor,
-                    body=body,
-                    data={"from": previous, "to": status},
-                    created_at=now,
-                )
+            event = TicketEventRow(
+                ticket_id=ticket_id,
+                kind="status_changed",
+                actor=actor,
+                body=body,
+                data={"from": previous, "to": status},
+                created_at=now,
             )
-            session.flush()
+            session.add(event)
+            self._recorded(session, row, event)
             return _ticket(row)
 
     def assign(self, ticket_id: int, assignee: Optional[str], actor: str) -> Ticket:
@@ -605,15 +636,14 @@ class TicketStore:
                 return _ticket(row)
             row.assignee = assignee
             row.updated_at = now
-            session.add(
-                TicketEventRow(
-                    ticket_id=ticket_id,
-                    kind="assigned",
-                    actor=actor,
-                    body="",
-                    data={"from": previous, "to": assignee},
-                    created_at=now,
-                )
+            event = TicketEventRow(
+                ticket_id=ticket_id,
+                kind="assigned",
+                actor=actor,
+                body="",
+                data={"from": previous, "to": assignee},
+                created_at=now,
             )
-            session.flush()
+            session.add(event)
+            self._recorded(session, row, event)
             return _ticket(row)

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, Mapping, Optional, Protocol, Tuple
 
 Check = Callable[[Dict[str, Any]], Any]
 Clock = Callable[[], datetime]
@@ -235,10 +235,19 @@ def _parse_time(text: Any) -> time:
     return time(hour, minute)
 
 
+class OpenHours(Protocol):
+    """Anything that knows whether the desk is open: :class:`SupportHours`, or the support
+    calendar file (:class:`bot.handoff.calendar.SupportCalendarFile`) with holidays."""
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether the desk is open at ``now``."""
+        ...
+
+
 class SupportHoursCheck:
     """``check_support_hours``: {} → "open" | "closed"."""
 
-    def __init__(self, clock: Clock, hours: Optional[SupportHours] = None) -> None:
+    def __init__(self, clock: Clock, hours: Optional[OpenHours] = None) -> None:
         """Use ``clock`` for the current time and ``hours`` (default weekdays 08:00–18:00)."""
         self._clock = clock
         self._hours = hours or SupportHours()
@@ -252,7 +261,7 @@ def default_checks(
     status_file: Path,
     error_codes_file: Path,
     clock: Clock,
-    hours: Optional[SupportHours] = None,
+    hours: Optional[OpenHours] = None,
 ) -> CheckRegistry:
     """A registry with the three built-in checks.
 
@@ -260,7 +269,7 @@ def default_checks(
         status_file: e.g. ``status/services.yml`` (service → status).
         error_codes_file: e.g. ``flows/error_codes.yml`` (code → {title, advice}).
         clock: returns the current local time.
-        hours: support hours; defaults to weekdays 08:00–18:00.
+        hours: support hours (anything with ``is_open(now)``); defaults to weekdays 08:00–18:00.
     """
     return CheckRegistry(
         {

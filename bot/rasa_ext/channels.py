@@ -1,21 +1,32 @@
 """Rasa's REST and socket.io channels with Frontline's no-silent-bot guard.
 
 They keep Rasa's names and URLs (``/webhooks/rest/webhook``, ``/socket.io``) so anything that
-talks to stock Rasa talks to Frontline.
+talks to stock Rasa talks to Frontline. The socket.io channel also checks the browser's origin
+(FRONTLINE_CORS_ORIGINS) and sends custom payloads and engineers' names in the shapes the
+website widget renders (docs/widget.md).
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+import inspect
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Text, Tuple, Union
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
+from socketio.exceptions import ConnectionRefusedError
 
 from bot.rasa_ext.guard import no_silent_bot
 
+log = logging.getLogger(__name__)
+
 DEFAULT_CONTACT = "the IT service desk"
+# Session ids come from browsers; anything else gets a fresh id (the client adopts it).
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 HANDOFF_SLOT = "handoff_active"
 
 
@@ -67,8 +78,58 @@ class RestChannel(_GuardedMixin, RestInput):
         return self._guarded(super().blueprint, on_new_message)
 
 
+def parse_origins(value: Union[None, str, Sequence[str]]) -> Tuple[str, ...]:
+    """Allowed origins from credentials.yml: a space-separated string (``${FRONTLINE_CORS_ORIGINS}``)
+    or a list. Nothing configured means any origin, like Rasa's ``--cors *`` default."""
+    items = value.split() if isinstance(value, str) else list(value or [])
+    return tuple(str(item).rstrip("/").lower() for item in items if str(item).strip()) or ("*",)
+
+
+def origin_allowed(origin: Optional[str], own_origin: Optional[str], allowed: Sequence[str]) -> bool:
+    """May a browser page from ``origin`` open a socket?
+
+    Browsers apply CORS to HTTP requests but not to WebSockets, so the socket.io channel must check
+    the ``Origin`` header itself. No header means no browser (or a same-origin request), and the
+    server's own origin (the demo page) is always allowed.
+    """
+    if not origin or "*" in allowed:
+        return True
+    origin = origin.rstrip("/").lower()
+    return origin == (own_origin or "").lower() or origin in allowed
+
+
+def engineer_of(kwargs: Dict[Text, Any]) -> Optional[Union[str, bool]]:
+    """The engineer's name a bot message carries (BotUttered metadata is merged into the message)."""
+    metadata = kwargs.get("metadata") if isinstance(kwargs.get("metadata"), dict) else {}
+    name = metadata.get("engineer", kwargs.get("engineer"))
+    return name if isinstance(name, (str, bool)) and name is not False else None
+
+
+class WidgetSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, plus the two message shapes the widget needs for handoffs."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """Text (split into bubbles at blank lines like Rasa), tagged with the engineer's name if any."""
+        engineer = engineer_of(kwargs)
+        for part in text.strip().split("\n\n"):
+            message: Dict[Text, Any] = {"text": part}
+            if engineer is not None:
+                message["metadata"] = {"engineer": engineer}
+            await self._send_message(recipient_id, message)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Emit ``{"custom": ...}``.
+
+        Rasa 3.6 passes the payload's keys as keyword arguments of ``sio.emit``, which fails for
+        anything but emit's own parameters (e.g. ``{"handoff": ...}``).
+        """
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
 class SocketIOChannel(_GuardedMixin, SocketIOInput):
-    """socket.io (the website widget) — Rasa's channel, never silent."""
+    """socket.io (the website widget) — Rasa's channel, never silent, origin-checked."""
+
+    cors_origins: Tuple[str, ...] = ("*",)
 
     @classmethod
     def name(cls) -> Text:
@@ -77,13 +138,75 @@ class SocketIOChannel(_GuardedMixin, SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
-        """Build from credentials.yml like Rasa's SocketIOInput, plus ``support_contact``."""
+        """Build from credentials.yml like Rasa's SocketIOInput, plus ``support_contact`` and
+        ``cors_origins`` (space-separated, ``${FRONTLINE_CORS_ORIGINS}``)."""
         credentials = dict(credentials or {})
         contact = credentials.pop("support_contact", None) or DEFAULT_CONTACT
+        origins = parse_origins(credentials.pop("cors_origins", None))
         channel = super().from_credentials(credentials)
         channel.support_contact = contact
+        channel.cors_origins = origins  # type: ignore[attr-defined]
         return channel  # type: ignore[return-value]
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Output for messages not caused by a socket event (Rasa's HTTP API, handoffs)."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's socket.io blueprint around the guarded handler."""
-        return self._guarded(super().blueprint, on_new_message)
+        """Rasa's socket.io blueprint around the guarded handler, with our output and origin check."""
+
+        def make(handler: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+            return SocketIOInput.blueprint(self, self._with_widget_output(handler))
+
+        bp = self._guarded(make, on_new_message)
+        self._check_origin_on_connect()
+        self._fix_session_request()
+        return bp
+
+    def _with_widget_output(
+        self, handler: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Callable[[UserMessage], Awaitable[Any]]:
+        # Rasa's socket handler builds a plain SocketIOOutput; swap it before the guard wraps it.
+        async def handle(message: UserMessage) -> Any:
+            if type(message.output_channel) is SocketIOOutput:
+                message.output_channel = WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+            return await handler(message)
+
+        return handle
+
+    def _check_origin_on_connect(self) -> None:
+        sio = self.sio
+        assert sio is not None
+        namespace = self.namespace or "/"
+        rasa_connect = sio.handlers[namespace]["connect"]
+        allowed = self.cors_origins
+
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> Any:
+            origin = environ.get("HTTP_ORIGIN")
+            own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+            if not origin_allowed(origin, own, allowed):
+                log.warning("refused a socket.io connection from origin %s (FRONTLINE_CORS_ORIGINS)", origin)
+                raise ConnectionRefusedError("origin not allowed")
+            return await rasa_connect(sid, environ, auth)
+
+        sio.handlers[namespace]["connect"] = connect
+
+    def _fix_session_request(self) -> None:
+        # Rasa 3.6 calls `sio.enter_room(...)` without awaiting it, and python-socketio 5 made it a
+        # coroutine: the socket never joins the session's room, so with session_persistence no
+        # reply ever reaches the browser. Same protocol, done properly.
+        sio = self.sio
+        assert sio is not None
+
+        async def session_request(sid: Text, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        sio.handlers[self.namespace or "/"]["session_request"] = session_request

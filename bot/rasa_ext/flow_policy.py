@@ -11,12 +11,23 @@ server) gets a turn:
   support topic, and the engine starts the flow whose trigger matches it;
 - after ``action_flow`` the bot listens.
 
+It also routes the turns that belong to a ticket rather than to NLU's guess (their actions are
+followed by listening too):
+
+- while an engineer has the conversation (slot ``handoff_active``), every user turn goes to
+  ``action_handoff_relay``, which passes it to the engineer and says nothing itself;
+- after "what would you like to add to your ticket?" (slot ``ticket_note_for``) the next turn is
+  the information: ``action_ticket_note``;
+- a rating button (intent ``handoff_rating``), or a typed 1-5 while a rating is pending (slot
+  ``rating_for``) and no flow is active: ``action_handoff_rating``.
+
 It has nothing to learn; ``train`` only records the configuration.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -30,6 +41,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 FLOW_ACTION = "action_flow"
 FLOW_STATE_SLOT = "flow_state"
 HANDOFF_SLOT = "handoff_active"
+RELAY_ACTION = "action_handoff_relay"
+NOTE_SLOT = "ticket_note_for"
+NOTE_ACTION = "action_ticket_note"
+RATING_SLOT = "rating_for"
+RATING_INTENT = "handoff_rating"
+RATING_ACTION = "action_handoff_rating"
+# Actions this policy predicts after a user turn; the bot listens after each of them.
+OWN_ACTIONS = frozenset({FLOW_ACTION, RELAY_ACTION, NOTE_ACTION, RATING_ACTION})
+TYPED_RATING = re.compile(r"^\s*[1-5]\s*(?:/\s*5|out of 5|stars?|\*)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 @DefaultV1Recipe.register(
@@ -66,13 +86,23 @@ class FlowPolicy(Policy):
 
     def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
         latest = tracker.latest_action_name
-        if latest == FLOW_ACTION:
+        if latest in OWN_ACTIONS:
             return ACTION_LISTEN_NAME
-        if latest != ACTION_LISTEN_NAME or tracker.get_slot(HANDOFF_SLOT):
+        if latest != ACTION_LISTEN_NAME:
             return None
-        if tracker.get_slot(FLOW_STATE_SLOT):
-            return FLOW_ACTION
+        if tracker.get_slot(HANDOFF_SLOT):
+            return RELAY_ACTION
+        if tracker.get_slot(NOTE_SLOT):
+            return NOTE_ACTION
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if intent == RATING_INTENT:
+            return RATING_ACTION
+        flow_active = bool(tracker.get_slot(FLOW_STATE_SLOT))
+        text = (tracker.latest_message.text or "") if tracker.latest_message else ""
+        if tracker.get_slot(RATING_SLOT) and not flow_active and TYPED_RATING.match(text):
+            return RATING_ACTION
+        if flow_active:
+            return FLOW_ACTION
         if intent and intent not in set(self.config.get("core_intents") or []):
             return FLOW_ACTION
         return None

@@ -1,0 +1,237 @@
+"""Knowledge-base actions: answer free questions from articles, and record whether it helped.
+
+``action_kb_answer`` shows the best article (title, the matching passage, a link), up to two
+alternatives as buttons, and asks "Did this answer your question?" with Yes/No buttons. Every
+answer is recorded (``kb_answers``) and the slot ``kb_last`` remembers it until the feedback
+arrives. ``action_kb_feedback`` records Yes/No (a button, or a typed "yes"/"no" straight after an
+answer); on "no" it offers the matching troubleshooting flow and a human. Searches run in a
+worker thread so the action server keeps serving other conversations meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import FrontlineAction
+from bot.adapters.rasa_sdk import channel_of, latest_entities
+from bot.kb.model import KbAnswer, KbHit
+from bot.kb.service import excerpt
+from bot.services import Services
+
+KB_LAST_SLOT = "kb_last"
+KB_ANSWER_ACTIONS = ("action_kb_answer", "action_out_of_scope")
+HUMAN_BUTTON = {"title": "Talk to a human", "payload": "/request_human"}
+YES_VALUES = ("yes", "y", "true", "1", "helpful")
+NO_VALUES = ("no", "n", "false", "0", "not_helpful")
+
+T = TypeVar("T")
+
+
+def feedback_payload(helpful: bool) -> str:
+    """Payload of the Yes/No buttons: intent ``kb_feedback`` with entity ``kb_helpful``."""
+    return "/kb_feedback" + json.dumps({"kb_helpful": "yes" if helpful else "no"})
+
+
+def article_payload(slug: str) -> str:
+    """Payload of an alternative's button: intent ``kb_question`` with entity ``kb_article``."""
+    return "/kb_question" + json.dumps({"kb_article": slug})
+
+
+def answer_text(hit: KbHit) -> str:
+    """The chat message for an article: title, matching passage, link."""
+    heading = "" if hit.passage.heading == hit.title else f" — {hit.passage.heading}"
+    return (
+        f"Here's what I found in the knowledge base:\n\n**{hit.title}**{heading}\n\n"
+        f"{excerpt(hit.passage.text)}\n\n[Read the full article]({hit.passage_url})"
+    )
+
+
+async def in_thread(func: Callable[..., T], *args: Any) -> T:
+    """Run blocking work (search, database) off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+
+
+def _topics(services: Services, hit: KbHit) -> List[Dict[str, str]]:
+    """Troubleshooting flows the article belongs to (its tags that name a flow), as buttons."""
+    flows = services.flows.get().flows
+    buttons = []
+    for tag in hit.tags:
+        flow = flows.get(tag)
+        if flow is None or not any(t.intent == tag and not t.entities for t in flow.triggers):
+            continue
+        buttons.append({"title": f"Troubleshoot step by step: {flow.description}", "payload": f"/{tag}"})
+    return buttons[:2]
+
+
+async def show_answer(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    answer: KbAnswer,
+    shown: KbHit,
+    alternatives: List[KbHit],
+) -> List[Dict[Text, Any]]:
+    """Send an article, its alternatives and the feedback question; record the answer.
+
+    Returns:
+        The events to return from the action (sets ``kb_last``).
+    """
+    slugs = [shown.slug] + [hit.slug for hit in alternatives]
+    answer_id = await in_thread(
+        services.kb_feedback.record_answer, tracker.sender_id, channel_of(tracker), answer, slugs
+    )
+    dispatcher.utter_message(
+        text=answer_text(shown)
+        + ("\n\nOther articles that might help:" if alternatives else ""),
+        buttons=[{"title": hit.title, "payload": article_payload(hit.slug)} for hit in alternatives] or None,
+    )
+    dispatcher.utter_message(
+        text="Did this answer your question?",
+        buttons=[
+            {"title": "Yes, that helped", "payload": feedback_payload(True)},
+            {"title": "No", "payload": feedback_payload(False)},
+        ],
+    )
+    last = {
+        "answer_id": answer_id,
+        "query": answer.query,
+        "articles": slugs,
+        "topics": _topics(services, shown),
+    }
+    return [SlotSet(KB_LAST_SLOT, last)]
+
+
+async def answer_from_kb(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    query: str,
+) -> Optional[List[Dict[Text, Any]]]:
+    """Answer ``query`` from the knowledge base if a good enough article exists.
+
+    Returns:
+        The events to return when an article was shown, or None when nothing reached the
+        confidence threshold (nothing is sent then).
+    """
+    answer = await in_thread(services.kb_service.answer, query)
+    if not answer.found or answer.best is None:
+        return None
+    return await show_answer(services, dispatcher, tracker, answer, answer.best, list(answer.alternatives))
+
+
+class ActionKbAnswer(FrontlineAction):
+    """A free question ("how do I map a network drive?"): answer it from the knowledge base."""
+
+    def name(self) -> Text:
+        return "action_kb_answer"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        slug = latest_entities(tracker).get("kb_article")
+        if slug:
+            return await self._show_article(dispatcher, tracker, slug)
+        query = (tracker.latest_message or {}).get("text") or ""
+        answer = await in_thread(self.services.kb_service.answer, query)
+        if answer.found and answer.best is not None:
+            return await show_answer(
+                self.services, dispatcher, tracker, answer, answer.best, list(answer.alternatives)
+            )
+        await in_thread(
+            self.services.kb_feedback.record_answer, tracker.sender_id, channel_of(tracker), answer, []
+        )
+        dispatcher.utter_message(
+            text=(
+                "Sorry, I couldn't find an article that answers that. Could you describe the problem "
+                "in a few more words (what you were doing, any error message)? Or I can get a person "
+                "from the service desk to help."
+            ),
+            buttons=[HUMAN_BUTTON],
+        )
+        return [SlotSet(KB_LAST_SLOT, None)]
+
+    async def _show_article(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str
+    ) -> List[Dict[Text, Any]]:
+        """The user picked an alternative: show that article for the original question."""
+        last = tracker.get_slot(KB_LAST_SLOT) or {}
+        query = str(last.get("query") or "")
+        hit = await in_thread(self.services.kb_service.article, slug, query)
+        if hit is None:
+            dispatcher.utter_message(
+                text="Sorry, that article isn't available any more. What would you like to know?",
+                buttons=[HUMAN_BUTTON],
+            )
+            return [SlotSet(KB_LAST_SLOT, None)]
+        answer = KbAnswer(
+            query=query or hit.title,
+            found=True,
+            confidence=hit.confidence,
+            threshold=self.services.kb_service.min_confidence,
+            best=hit,
+        )
+        return await show_answer(self.services, dispatcher, tracker, answer, hit, [])
+
+
+def _answer_pending(tracker: Tracker) -> bool:
+    """True when the bot's last action before this message showed a KB answer."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+            continue
+        if kind == "action" and seen_user and event.get("name") not in ("action_listen", None):
+            return event.get("name") in KB_ANSWER_ACTIONS
+    return False
+
+
+class ActionKbFeedback(FrontlineAction):
+    """Yes/No after a KB answer: record it; on "no" offer the matching flow and a human.
+
+    Also handles "yes"/"no" outside any flow when no answer is pending (then it just asks what
+    else it can help with, as before).
+    """
+
+    def name(self) -> Text:
+        return "action_kb_feedback"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        value = str(latest_entities(tracker).get("kb_helpful") or "").strip().lower()
+        helpful: Optional[bool] = None
+        if intent == "kb_feedback":
+            helpful = True if value in YES_VALUES else False if value in NO_VALUES else None
+        elif intent in ("affirm", "deny") and _answer_pending(tracker):
+            helpful = intent == "affirm"
+        last = tracker.get_slot(KB_LAST_SLOT)
+        if helpful is None or not isinstance(last, dict) or not last.get("answer_id"):
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        await in_thread(self.services.kb_feedback.record_feedback, int(last["answer_id"]), helpful)
+        if helpful:
+            dispatcher.utter_message(text="Great, glad that helped! Is there anything else I can help with?")
+            return [SlotSet(KB_LAST_SLOT, None)]
+        topics = list(last.get("topics") or [])
+        if topics:
+            text = (
+                "Sorry that didn't solve it. I can walk you through troubleshooting step by step, "
+                "or get a person from the service desk to help."
+            )
+        else:
+            text = (
+                "Sorry that didn't solve it. You can ask me again in other words, or I can get a "
+                "person from the service desk to help."
+            )
+        dispatcher.utter_message(text=text, buttons=topics + [HUMAN_BUTTON])
+        return [SlotSet(KB_LAST_SLOT, None)]

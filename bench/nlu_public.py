@@ -1,0 +1,458 @@
+"""Compare NLU pipelines on public data: Banking77 (two regimes) and CLINC150 (out-of-scope).
+
+    .venv/bin/python bench/nlu_public.py \
+        --banking77 /work/shared/datasets/banking77 \
+        --clinc150 /work/shared/datasets/clinc150/data_full.json
+
+Pipelines:
+- ``stock``: the pipeline `rasa init` trains with (Rasa's own default config, read from the
+  installed package: count vectors word + char_wb 1-4, DIET 100 epochs, ResponseSelector).
+- ``ours``: the pipeline of the project's config.yml (or ``--ours-config``).
+Both run without their FallbackClassifier so accuracy is measured on the top intent; the
+out-of-scope numbers apply the confidence threshold afterwards, on the same predictions.
+
+Runs (each in its own process, one after the other, so peak memory is per run):
+- Banking77, 10 examples per intent (the first 10 of each intent in train.csv), stock and ours;
+- Banking77, full training split, stock and ours, each with the same wall-clock training budget
+  (``--budget-minutes``, default 30): a DIET whose next epoch would overrun the budget stops
+  and is evaluated as it is, and the table says how many epochs it got;
+- CLINC150 (data_full.json), ours, trained on the in-scope training split: in-scope accuracy and
+  out-of-scope recall; the threshold is chosen on the validation split (maximising the mean of
+  in-scope accuracy and oos recall) and reported on the test split, with the whole curve.
+
+Writes ``<out>/nlu_public.json`` (every number, and the per-example confidences behind the
+curves) and ``<out>/nlu_public.md`` (the table). Nothing is downloaded; the data paths are
+arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+Example = Tuple[str, str]  # text, intent
+
+REFERENCES = {
+    "banking77_full": "BERT fine-tuned 93.66, USE+ConveRT 93.36 (Casanueva et al. 2020, table 3)",
+    "banking77_10shot": "USE+ConveRT 85.19 (Casanueva et al. 2020, table 3)",
+    "clinc150": "BERT 96.2 / 52.3, MLP on USE 93.4 / 49.1, Rasa NLU (spacy-sklearn) 90.9 / 31.2, "
+    "DialogFlow 90.8 / 26.7 (Larson et al. 2019, table 2, confidence threshold)",
+}
+
+
+# ------------------------------------------------------------------------------------ data
+def load_banking77(folder: Path) -> Tuple[List[Example], List[Example]]:
+    """(train, test) from ``train.csv`` / ``test.csv`` (columns text, category)."""
+
+    def read(name: str) -> List[Example]:
+        with open(folder / name, newline="", encoding="utf-8") as handle:
+            return [(row["text"].strip(), row["category"]) for row in csv.DictReader(handle)]
+
+    return read("train.csv"), read("test.csv")
+
+
+def first_per_intent(examples: Sequence[Example], k: int) -> List[Example]:
+    """The first ``k`` examples of every intent, in file order."""
+    seen: Dict[str, int] = {}
+    out = []
+    for text, intent in examples:
+        if seen.get(intent, 0) < k:
+            seen[intent] = seen.get(intent, 0) + 1
+            out.append((text, intent))
+    return out
+
+
+def load_clinc150(path: Path) -> Dict[str, List[Example]]:
+    """Every split of CLINC150's data_full.json (train, val, test, oos_train, oos_val, oos_test)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {key: [(text, intent) for text, intent in rows] for key, rows in data.items()}
+
+
+# ------------------------------------------------------------------------------- pipelines
+def stock_pipeline() -> List[Dict[str, Any]]:
+    """The NLU pipeline `rasa init` trains with: Rasa's default config (the init project
+    leaves its pipeline commented out, so this default is what runs)."""
+    import rasa.engine.recipes.default_recipe as recipe
+    from ruamel.yaml import YAML
+
+    path = Path(recipe.__file__).parent / "config_files" / "default_config.yml"
+    return list(YAML(typ="safe").load(path.read_text())["pipeline"])
+
+
+def project_pipeline(config: Path) -> List[Dict[str, Any]]:
+    """The pipeline of a project config.yml."""
+    from ruamel.yaml import YAML
+
+    return list(YAML(typ="safe").load(config.read_text())["pipeline"])
+
+
+def fallback_threshold(pipeline: Sequence[Dict[str, Any]]) -> Optional[float]:
+    """The FallbackClassifier threshold of a pipeline, if it has one."""
+    for component in pipeline:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return None
+
+
+def without_fallback(pipeline: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [dict(c) for c in pipeline if c.get("name") != "FallbackClassifier"]
+
+
+# ------------------------------------------------------------------------------ one run
+def child_main(spec_path: Path, result_path: Path) -> int:
+    """Train one pipeline and classify the evaluation texts (runs in a fresh process)."""
+    spec = json.loads(spec_path.read_text())
+    budget = float(spec["budget_seconds"])
+    started = time.monotonic()
+    stats: Dict[str, Any] = {"epochs": [], "stopped_by_budget": False}
+
+    import tensorflow as tf
+    import rasa.utils.train_utils as train_utils
+
+    original = train_utils.create_common_callbacks
+
+    class Budget(tf.keras.callbacks.Callback):
+        """Stops training when the next epoch would overrun the wall-clock budget."""
+
+        def __init__(self, planned: int) -> None:
+            super().__init__()
+            self.planned = planned
+            self.done = 0
+            self.epoch_started = time.monotonic()
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.epoch_started = time.monotonic()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.done = epoch + 1
+            last = time.monotonic() - self.epoch_started
+            stats["epochs"][-1] = {"planned": self.planned, "done": self.done, "last_epoch_s": round(last, 2)}
+            if self.done < self.planned and time.monotonic() - started + last > budget:
+                stats["stopped_by_budget"] = True
+                self.model.stop_training = True
+
+    def callbacks(epochs: int, *args: Any, **kwargs: Any) -> List[Any]:
+        stats["epochs"].append({"planned": epochs, "done": 0})
+        return [*original(epochs, *args, **kwargs), Budget(epochs)]
+
+    train_utils.create_common_callbacks = callbacks
+
+    from rasa.model_training import train_nlu
+    from ruamel.yaml import YAML
+
+    work = Path(spec["workdir"])
+    config = work / "config.yml"
+    with open(config, "w") as handle:
+        YAML().dump({"recipe": "default.v1", "language": "en", "pipeline": spec["pipeline"]}, handle)
+    model = train_nlu(str(config), spec["train_file"], str(work / "models"), fixed_model_name="bench")
+    train_seconds = time.monotonic() - started
+    if not model:
+        raise RuntimeError("training produced no model")
+
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME  # noqa: F401 (rasa import order)
+    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+
+    agent = Agent.load(model)
+    processor = agent.processor
+    target = processor.model_metadata.nlu_target
+    outputs: Dict[str, List[List[Any]]] = {}
+    t0 = time.monotonic()
+    n = 0
+    for name, texts in spec["eval"].items():
+        rows = []
+        for start in range(0, len(texts), 64):
+            batch = [UserMessage(text) for text in texts[start : start + 64]]
+            parsed = processor.graph_runner.run(
+                inputs={PLACEHOLDER_MESSAGE: batch, PLACEHOLDER_TRACKER: None}, targets=[target]
+            )[target]
+            for message in parsed:
+                ranking = message.get("intent_ranking") or [message.get("intent") or {}]
+                top = ranking[0] if ranking else {}
+                second = ranking[1] if len(ranking) > 1 else {}
+                rows.append([top.get("name"), round(float(top.get("confidence") or 0.0), 5),
+                             second.get("name"), round(float(second.get("confidence") or 0.0), 5)])
+        outputs[name] = rows
+        n += len(texts)
+    predict_seconds = time.monotonic() - t0
+    result = {
+        "train_seconds": round(train_seconds, 1),
+        "predict_ms_per_message": round(1000 * predict_seconds / max(n, 1), 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "diet_epochs": stats["epochs"],
+        "stopped_by_budget": stats["stopped_by_budget"],
+        "predictions": outputs,
+    }
+    result_path.write_text(json.dumps(result))
+    return 0
+
+
+def write_training_file(path: Path, examples: Sequence[Example]) -> None:
+    """Rasa JSON training data (no YAML quoting pitfalls with free text)."""
+    common = [{"text": text, "intent": intent, "entities": []} for text, intent in examples]
+    path.write_text(json.dumps({"rasa_nlu_data": {"common_examples": common}}))
+
+
+def run_pipeline(
+    label: str,
+    pipeline: List[Dict[str, Any]],
+    train: Sequence[Example],
+    evaluation: Dict[str, List[str]],
+    budget_seconds: float,
+    log_dir: Path,
+) -> Dict[str, Any]:
+    """Train + predict in a child process; returns its result (raises with the log tail)."""
+    with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
+        work = Path(tmp)
+        write_training_file(work / "train.json", train)
+        spec = {
+            "pipeline": pipeline,
+            "train_file": str(work / "train.json"),
+            "eval": evaluation,
+            "budget_seconds": budget_seconds,
+            "workdir": str(work),
+        }
+        (work / "spec.json").write_text(json.dumps(spec))
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            # a private, empty training cache: no run reuses another run's featurisation
+            "RASA_CACHE_DIRECTORY": str(work / "cache"),
+        }
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_file = log_dir / f"{label}.log"
+        print(f"[{time.strftime('%H:%M:%S')}] {label}: training on {len(train)} examples "
+              f"(budget {budget_seconds / 60:.0f} min), log {log_file}", flush=True)
+        with open(log_file, "w") as log:
+            code = subprocess.call(
+                [sys.executable, __file__, "--child", str(work / "spec.json"), str(work / "result.json")],
+                cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        if code != 0:
+            tail = "\n".join(log_file.read_text().splitlines()[-25:])
+            raise RuntimeError(f"{label} failed (exit {code}):\n{tail}")
+        result = json.loads((work / "result.json").read_text())
+    print(f"[{time.strftime('%H:%M:%S')}] {label}: trained in {result['train_seconds']} s, "
+          f"epochs {result['diet_epochs']}, peak RSS {result['peak_rss_mb']} MB", flush=True)
+    return result
+
+
+# ------------------------------------------------------------------------------ metrics
+def accuracy_and_macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(gold))
+    return (
+        float(accuracy_score(gold, predicted)),
+        float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)),
+    )
+
+
+def oos_curve(
+    in_gold: Sequence[str], in_rows: Sequence[List[Any]], oos_rows: Sequence[List[Any]],
+    thresholds: Sequence[float],
+) -> List[Dict[str, float]]:
+    """In-scope accuracy (a rejected in-scope query counts as wrong) and oos recall per threshold."""
+    curve = []
+    for t in thresholds:
+        correct = sum(1 for g, r in zip(in_gold, in_rows) if r[0] == g and r[1] >= t)
+        caught = sum(1 for r in oos_rows if r[1] < t)
+        curve.append({
+            "threshold": round(t, 3),
+            "in_scope_accuracy": correct / len(in_gold),
+            "oos_recall": caught / len(oos_rows),
+        })
+    return curve
+
+
+THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 20)] + [0.96, 0.97, 0.98, 0.99]
+
+
+# --------------------------------------------------------------------------------- main
+def machine() -> Dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines()
+                      if l.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        mem_kb = 0
+    from importlib.metadata import version
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "rasa": version("rasa"),
+        "tensorflow": version("tensorflow"),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--banking77", type=Path, help="folder with train.csv and test.csv")
+    parser.add_argument("--clinc150", type=Path, help="CLINC150 data_full.json")
+    parser.add_argument("--ours-config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--budget-minutes", type=float, default=30.0,
+                        help="wall-clock training budget per pipeline on the full Banking77 split")
+    parser.add_argument("--runs", default="b77_10shot,b77_full,clinc150",
+                        help="comma-separated subset of: b77_10shot, b77_full, clinc150")
+    parser.add_argument("--pipelines", default="stock,ours", help="comma-separated subset of: stock, ours")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
+    parser.add_argument("--test-stride", type=int, default=1,
+                        help="evaluate on every n-th test example only (quick smoke runs; default all)")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child_main(*args.child)
+
+    runs = [r.strip() for r in args.runs.split(",") if r.strip()]
+    pipelines = [p.strip() for p in args.pipelines.split(",") if p.strip()]
+    if any(r.startswith("b77") for r in runs) and not args.banking77:
+        parser.error("--banking77 is required for the Banking77 runs")
+    if "clinc150" in runs and not args.clinc150:
+        parser.error("--clinc150 is required for the CLINC150 run")
+
+    ours_full = project_pipeline(args.ours_config)
+    available = {"stock": without_fallback(stock_pipeline()), "ours": without_fallback(ours_full)}
+    config_threshold = fallback_threshold(ours_full)
+    log_dir = args.out / "logs"
+    report: Dict[str, Any] = OrderedDict(
+        machine=machine(), budget_minutes=args.budget_minutes, pipelines=available,
+        ours_config=str(args.ours_config), results=OrderedDict(),
+    )
+    unlimited = 24 * 3600.0
+
+    if runs and any(r.startswith("b77") for r in runs):
+        train, test = load_banking77(args.banking77)
+        test = test[:: args.test_stride]
+        regimes = {"b77_10shot": (first_per_intent(train, 10), unlimited),
+                   "b77_full": (train, args.budget_minutes * 60)}
+        for regime in [r for r in runs if r in regimes]:
+            examples, budget = regimes[regime]
+            for name in pipelines:
+                res = run_pipeline(f"{regime}-{name}", available[name], examples,
+                                   {"test": [t for t, _ in test]}, budget, log_dir)
+                predicted = [row[0] for row in res["predictions"]["test"]]
+                acc, f1 = accuracy_and_macro_f1([i for _, i in test], predicted)
+                report["results"][f"{regime}/{name}"] = {
+                    "train_examples": len(examples), "test_examples": len(test),
+                    "accuracy": acc, "macro_f1": f1,
+                    **{k: v for k, v in res.items() if k != "predictions"},
+                    "budget_minutes": budget / 60 if budget < unlimited else None,
+                }
+                print(f"    accuracy {acc:.4f}, macro-F1 {f1:.4f}", flush=True)
+                _write(report, args.out)
+
+    if "clinc150" in runs:
+        data = load_clinc150(args.clinc150)
+        for name in [p for p in pipelines if p == "ours"] or []:
+            evaluation = {key: [t for t, _ in data[key]] for key in ("val", "oos_val", "test", "oos_test")}
+            res = run_pipeline(f"clinc150-{name}", available[name], data["train"], evaluation, unlimited, log_dir)
+            preds = res["predictions"]
+            val_curve = oos_curve([i for _, i in data["val"]], preds["val"], preds["oos_val"], THRESHOLDS)
+            test_curve = oos_curve([i for _, i in data["test"]], preds["test"], preds["oos_test"], THRESHOLDS)
+            best = max(val_curve, key=lambda p: (p["in_scope_accuracy"] + p["oos_recall"], -p["threshold"]))
+            at = lambda curve, t: min(curve, key=lambda p: abs(p["threshold"] - t))  # noqa: E731
+            report["results"][f"clinc150/{name}"] = {
+                "train_examples": len(data["train"]),
+                "test_examples": len(data["test"]), "oos_test_examples": len(data["oos_test"]),
+                "chosen_threshold_on_val": best["threshold"],
+                "at_chosen_threshold": at(test_curve, best["threshold"]),
+                "config_threshold": config_threshold,
+                "at_config_threshold": at(test_curve, config_threshold) if config_threshold is not None else None,
+                "no_threshold": at(test_curve, 0.0),
+                "val_curve": val_curve, "test_curve": test_curve,
+                **{k: v for k, v in res.items() if k != "predictions"},
+                "oos_test_confidences": [row[1] for row in preds["oos_test"]],
+                "test_confidences_correct": [row[1] for row, (_, g) in zip(preds["test"], data["test"]) if row[0] == g],
+            }
+            r = report["results"][f"clinc150/{name}"]["at_chosen_threshold"]
+            print(f"    threshold {best['threshold']} (chosen on val): in-scope accuracy "
+                  f"{r['in_scope_accuracy']:.4f}, oos recall {r['oos_recall']:.4f}", flush=True)
+            _write(report, args.out)
+    _write(report, args.out)
+    print(f"wrote {args.out / 'nlu_public.md'} and {args.out / 'nlu_public.json'}")
+    return 0
+
+
+def _write(report: Dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "nlu_public.json").write_text(json.dumps(report, indent=1))
+    (out / "nlu_public.md").write_text(markdown(report))
+
+
+def _pct(x: Optional[float]) -> str:
+    return "—" if x is None else f"{100 * x:.1f}"
+
+
+def markdown(report: Dict[str, Any]) -> str:
+    """The results table (and the machine it ran on)."""
+    m = report["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
+        f"Rasa {m['rasa']}, TensorFlow {m['tensorflow']}; run {m['date']}.",
+        "",
+        "| data set | regime | pipeline | accuracy % | macro-F1 % | training time | DIET epochs | peak RSS | published reference (test accuracy %) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    names = {"stock": "stock `rasa init`", "ours": "ours (config.yml)"}
+    regimes = {"b77_10shot": ("Banking77", "10 per intent (770)", "banking77_10shot"),
+               "b77_full": ("Banking77", "full split (10,003)", "banking77_full")}
+    for key, r in report["results"].items():
+        run, name = key.split("/")
+        if run in regimes:
+            data, regime, ref = regimes[run]
+            epochs = "; ".join(f"{e['done']}/{e['planned']}" for e in r["diet_epochs"]) or "—"
+            if r.get("stopped_by_budget"):
+                epochs += " (stopped by budget)"
+            budget = f" (budget {r['budget_minutes']:.0f} min)" if r.get("budget_minutes") else ""
+            lines.append(
+                f"| {data} | {regime} | {names[name]} | {_pct(r['accuracy'])} | {_pct(r['macro_f1'])} | "
+                f"{r['train_seconds'] / 60:.1f} min{budget} | {epochs} | {r['peak_rss_mb'] / 1024:.1f} GB | "
+                f"{REFERENCES[ref]} |"
+            )
+    for key, r in report["results"].items():
+        run, name = key.split("/")
+        if run == "clinc150":
+            c = r["at_chosen_threshold"]
+            epochs = "; ".join(f"{e['done']}/{e['planned']}" for e in r["diet_epochs"]) or "—"
+            lines.append(
+                f"| CLINC150 | full, threshold {c['threshold']} chosen on val | {names[name]} | "
+                f"in-scope {_pct(c['in_scope_accuracy'])} / oos recall {_pct(c['oos_recall'])} | — | "
+                f"{r['train_seconds'] / 60:.1f} min | {epochs} | {r['peak_rss_mb'] / 1024:.1f} GB | "
+                f"in-scope / oos recall: {REFERENCES['clinc150']} |"
+            )
+    lines += [
+        "",
+        "Accuracy is on the top intent with the FallbackClassifier removed (closed-set). CLINC150:",
+        "an in-scope query whose confidence is below the threshold counts as wrong; an",
+        "out-of-scope query counts as caught when its confidence is below the threshold.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""What the user sees during a handoff, shaped for their channel.
+
+The website widget (socket.io) renders handoff state changes itself from a custom payload
+(``{"handoff": {"state": "joined", "engineer": "Dana"}}`` → "Dana, an IT engineer, has joined
+the chat.") and shows engineers' messages in their own colour from ``metadata.engineer``; other
+channels get the same news as plain text, and in Slack an engineer's message carries their
+name, because the bot user posts it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import List, Optional
+
+from bot.handoff.ports import BotMessage, Engineer
+
+WIDGET_CHANNEL = "socketio"
+RATING_INTENT = "handoff_rating"
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def rating_payload(rating: int, reference: str) -> str:
+    """The payload of a rating button: ``/handoff_rating{"rating":"4","ticket_ref":"SUP-1042"}``."""
+    return f"/{RATING_INTENT}" + json.dumps({"rating": str(rating), "ticket_ref": reference}, separators=(",", ":"))
+
+
+def rating_question(reference: str) -> BotMessage:
+    """Ask for a 1–5 satisfaction rating, with one button per score."""
+    return BotMessage(
+        text=f"How happy are you with the help you got on **{reference}**? Tap 1 (poor) to 5 (excellent).",
+        buttons=[{"title": str(score), "payload": rating_payload(score, reference)} for score in RATINGS],
+    )
+
+
+def requested(channel: str) -> Optional[BotMessage]:
+    """The widget's "an engineer has been asked to join" marker (None on other channels)."""
+    if channel != WIDGET_CHANNEL:
+        return None
+    return BotMessage(custom={"handoff": {"state": "requested"}})
+
+
+def joined(engineer: Engineer, reference: str, channel: str) -> List[BotMessage]:
+    """An engineer claimed the ticket and is now in the conversation."""
+    if channel == WIDGET_CHANNEL:
+        return [BotMessage(custom={"handoff": {"state": "joined", "engineer": engineer.name}})]
+    return [
+        BotMessage(
+            text=(
+                f"**{engineer.name}**, an IT engineer, has joined the conversation about {reference}. "
+                "They can see everything we tried; anything you write now goes straight to them."
+            )
+        )
+    ]
+
+
+def engineer_says(engineer: Engineer, text: str, channel: str) -> BotMessage:
+    """A message an engineer wrote for the user."""
+    shown = f"*{engineer.name} (IT engineer):* {text}" if channel == "slack" else text
+    return BotMessage(text=shown, metadata={"engineer": engineer.name})
+
+
+def ended(outcome: str, engineer: Optional[Engineer], reference: str, channel: str) -> List[BotMessage]:
+    """The engineer resolved the ticket or handed the user back to the bot; ask for a rating.
+
+    Args:
+        outcome: ``resolved`` or ``returned``.
+        engineer: who ended it (None if unknown).
+        reference: the ticket reference.
+        channel: the user's channel.
+    """
+    name = engineer.name if engineer else "The engineer"
+    messages: List[BotMessage] = []
+    if channel == WIDGET_CHANNEL:
+        messages.append(BotMessage(custom={"handoff": {"state": "ended", "engineer": engineer.name if engineer else ""}}))
+    elif outcome == "resolved":
+        messages.append(BotMessage(text=(
+            f"{name} has marked **{reference}** as resolved, and you're back with the assistant. "
+            "If the problem comes back, just tell me."
+        )))
+    else:
+        messages.append(BotMessage(text=(
+            f"{name} has handed the conversation back to me, the assistant, and closed **{reference}**. "
+            "If you still need help, tell me what's wrong."
+        )))
+    messages.append(rating_question(reference))
+    return messages
+
+
+def start_live(reference: str, team: str) -> str:
+    """The escalation reply when engineers are on duty."""
+    return (
+        f"I've opened ticket **{reference}** for the {team} team and asked the engineers on duty to "
+        "join this chat — please stay here, someone will be with you shortly. They can see everything "
+        "we tried, so you won't need to repeat anything."
+    )
+
+
+def start_after_hours(reference: str, team: str, hours: str, next_open: str) -> str:
+    """The escalation reply outside support hours."""
+    return (
+        f"I've opened ticket **{reference}** for the {team} team. Our engineers work {hours}, so nobody "
+        f"can join right now: expect an answer from {next_open}. They'll reply here and can see "
+        "everything we tried. You can ask me \"what's the status of my ticket?\" at any time."
+    )
+
+
+def start_queued(reference: str, team: str) -> str:
+    """The escalation reply when no live desk is configured."""
+    return (
+        f"I've opened ticket **{reference}** for the {team} team. An engineer will pick it up and get "
+        "back to you — you won't need to repeat anything, they can see everything we tried. You can "
+        "ask me \"what's the status of my ticket?\" at any time."
+    )

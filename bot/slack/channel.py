@@ -1,0 +1,85 @@
+"""Rasa input channel for Slack (thin: the work is in :mod:`bot.slack.runtime` and friends).
+
+Enabled by a ``bot.slack.channel.SlackChannel:`` block in the credentials file, which
+``frontline run`` adds when ``FRONTLINE_SLACK_BOT_TOKEN`` is set. Routes, under Rasa's
+``/webhooks/slack`` prefix:
+
+- ``POST /webhooks/slack/events``: Events API *and* interactivity (button clicks) requests,
+  HTTP mode only; give this URL to Slack for both.
+- ``GET /webhooks/slack/``: health and mode.
+
+Like Frontline's other channels, every turn goes through the no-silent-bot guard.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, json as json_response
+
+from bot.rasa_ext.channels import DEFAULT_CONTACT, _GuardedMixin
+from bot.slack.config import SlackConfig, SlackConfigError
+from bot.slack.runtime import SlackRuntime
+
+EVENTS_PATH = "/events"
+
+
+class SlackChannel(_GuardedMixin, InputChannel):
+    """Slack (DMs, mentions answered in threads, Block Kit buttons), via slack-bolt."""
+
+    def __init__(self, config: SlackConfig) -> None:
+        self.config = config
+        self.support_contact = config.support_contact or DEFAULT_CONTACT
+
+    @classmethod
+    def name(cls) -> Text:
+        """Channel name: URL prefix ``/webhooks/slack`` and ``input_channel`` in trackers."""
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackChannel":
+        """Build from the credentials block (see :class:`SlackConfig` for the keys).
+
+        Raises:
+            ValueError: an option needed by the chosen mode is missing (Rasa refuses to start,
+                with the message saying which variable to set).
+        """
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        try:
+            return cls(SlackConfig.from_credentials(credentials))
+        except SlackConfigError as exc:
+            raise ValueError(f"Slack channel: {exc}") from None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The Slack routes, with the guarded handler and the app's start/stop hooks."""
+        return self._guarded(self._blueprint, on_new_message)
+
+    def _blueprint(self, handle: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        runtime = SlackRuntime(self.config, handle)
+        bp = Blueprint("frontline_slack", __name__)
+
+        @bp.listener("before_server_start")
+        async def start(_app: Any, _loop: Any) -> None:
+            await runtime.start()
+
+        @bp.listener("after_server_start")
+        async def connect(_app: Any, _loop: Any) -> None:
+            await runtime.connect()
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            await runtime.stop()
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return json_response({"status": "ok", "mode": self.config.mode})
+
+        @bp.route(EVENTS_PATH, methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await runtime.handle_http(request)
+
+        return bp

@@ -1,0 +1,124 @@
+"""Assemble tickets, priority rules, sinks, the outbox dispatcher and the live handoff.
+
+Called where an application is assembled (:func:`bot.services.build_services` for the action
+server; the Slack channel builds the same for the engineers' buttons), never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, List, Mapping, Optional, Sequence
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import Settings
+from bot.db.repositories import TicketStore
+from bot.escalation import EscalationService
+from bot.handoff.calendar import SupportCalendarFile
+from bot.handoff.ports import EngineerDesk, UserChannel
+from bot.handoff.rasa_api import RasaConversationApi
+from bot.handoff.service import HandoffService
+from bot.handoff.store import HandoffStore
+from bot.tickets.dispatcher import Backoff, OutboxDispatcher
+from bot.tickets.outbox import OutboxStore, OutboxWriter
+from bot.tickets.priority import PriorityRulesFile
+from bot.tickets.sinks import TicketSink, build_sinks
+from bot.tickets.summary import LabelOf
+from bot.tickets.worker import BackgroundWorker
+
+Clock = Callable[[], datetime]
+WORKER_INTERVAL = 2.0
+
+
+@dataclass(frozen=True)
+class Ticketing:
+    """Everything about tickets and handoffs, wired.
+
+    Attributes:
+        tickets: the ticket store (source of truth), queueing events for the sinks.
+        escalations: opens tickets from conversations.
+        priority: the priority rules file.
+        calendar: support hours.
+        handoffs: the handoff table.
+        handoff: the handoff service.
+        sinks: the external ticket sinks.
+        outbox: the delivery outbox.
+        dispatcher: delivers the outbox.
+        worker: runs the dispatcher and posts waiting tickets, in the background.
+    """
+
+    tickets: TicketStore
+    escalations: EscalationService
+    priority: PriorityRulesFile
+    calendar: SupportCalendarFile
+    handoffs: HandoffStore
+    handoff: HandoffService
+    sinks: Sequence[TicketSink]
+    outbox: OutboxStore
+    dispatcher: OutboxDispatcher
+    worker: BackgroundWorker
+
+
+def build_ticketing(
+    settings: Settings,
+    sessions: sessionmaker,
+    clock: Clock,
+    *,
+    desk: Optional[EngineerDesk] = None,
+    users: Optional[UserChannel] = None,
+    sinks: Optional[Sequence[TicketSink]] = None,
+    label_of: Optional[LabelOf] = None,
+    env: Optional[Mapping[str, str]] = None,
+) -> Ticketing:
+    """Wire the ticketing services for ``settings``.
+
+    Args:
+        settings: resolved settings.
+        sessions: a session factory on the Frontline database.
+        clock: returns aware UTC datetimes.
+        desk: the engineers' desk (None: no live handoff, tickets wait in the queue).
+        users: pushes to users' conversations (default: Rasa's HTTP API at
+            ``settings.rasa_api_url`` with ``settings.api_token``).
+        sinks: external ticket sinks (default: from settings — the webhook and
+            ``FRONTLINE_TICKET_SINKS``).
+        label_of: button value → label, for summaries.
+        env: the environment for extra sinks' own settings (default ``os.environ``).
+
+    Raises:
+        ValueError: a sink is misconfigured.
+    """
+    if sinks is None:
+        sinks = build_sinks(
+            settings.ticket_webhook_url, settings.ticket_webhook_secret, settings.ticket_sinks,
+            os.environ if env is None else env,
+        )
+    tickets = TicketStore(sessions, clock, event_hooks=[OutboxWriter([sink.name for sink in sinks])])
+    priority = PriorityRulesFile(settings.priority_rules_file)
+    calendar = SupportCalendarFile(settings.support_hours_file)
+    handoffs = HandoffStore(sessions, clock)
+    handoff = HandoffService(
+        tickets, handoffs, desk, users or RasaConversationApi(settings.rasa_api_url, settings.api_token), calendar, clock
+    )
+    outbox = OutboxStore(sessions, clock)
+    dispatcher = OutboxDispatcher(
+        outbox, sinks, clock, backoff=Backoff(base=settings.outbox_retry_seconds), max_attempts=settings.outbox_max_attempts
+    )
+    jobs: List[Any] = []
+    if sinks:
+        jobs.append(("ticket outbox", dispatcher.run_once))
+    if desk is not None:
+        jobs.append(("post waiting tickets", handoff.post_pending))
+    return Ticketing(
+        tickets=tickets,
+        escalations=EscalationService(tickets, priority, clock, label_of),
+        priority=priority,
+        calendar=calendar,
+        handoffs=handoffs,
+        handoff=handoff,
+        sinks=tuple(sinks),
+        outbox=outbox,
+        dispatcher=dispatcher,
+        worker=BackgroundWorker(jobs, WORKER_INTERVAL),
+    )
