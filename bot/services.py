@@ -16,6 +16,7 @@ from bot.flows.ports import KnowledgeBase
 from bot.flows.repository import FlowRepository
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
+from bot.handoff.slack_wiring import build_action_server_desk
 from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]
@@ -50,7 +51,10 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     # Loads spaCy and the embedding model on the first search, not here (fast start-up).
     kb_service, kb_feedback = build_knowledge_base(settings, engine, sessions, clock)
     kb: KnowledgeBase = kb_service
-    ticketing = build_ticketing(settings, sessions, clock, label_of=_button_labels(flows))
+    # Tickets go to the engineers' Slack channel for a live handoff when one is configured.
+    ticketing = build_ticketing(
+        settings, sessions, clock, desk=build_action_server_desk(settings), label_of=_button_labels(flows)
+    )
     checks = default_checks(
         status_file=settings.status_file,
         error_codes_file=settings.flows_dir / "error_codes.yml",

@@ -30,7 +30,7 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 HANDOFF_SLOT = "handoff_active"
 
 
-class _GuardedMixin:
+class GuardedChannelMixin:
     """Adds the guard and a handle on the Sanic app (to read trackers) to a channel."""
 
     support_contact: str = DEFAULT_CONTACT
@@ -58,7 +58,7 @@ class _GuardedMixin:
         return bool(tracker and tracker.get_slot(HANDOFF_SLOT))
 
 
-class RestChannel(_GuardedMixin, RestInput):
+class RestChannel(GuardedChannelMixin, RestInput):
     """POST /webhooks/rest/webhook — Rasa's REST channel, never silent."""
 
     @classmethod
@@ -126,7 +126,7 @@ class WidgetSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
-class SocketIOChannel(_GuardedMixin, SocketIOInput):
+class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
     """socket.io (the website widget) — Rasa's channel, never silent, origin-checked."""
 
     cors_origins: Tuple[str, ...] = ("*",)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Sequence
 
 from rasa.core.channels.channel import UserMessage
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -140,13 +140,20 @@ class SlackBridge:
             log.exception("Slack turn of user %s in %s failed", incoming.user, incoming.conversation_id)
 
 
-def build_app(config: SlackConfig, web: AsyncWebClient, bridge: SlackBridge) -> AsyncApp:
+def build_app(
+    config: SlackConfig,
+    web: AsyncWebClient,
+    bridge: SlackBridge,
+    register_first: Sequence[Callable[[AsyncApp], None]] = (),
+) -> AsyncApp:
     """Assemble the bolt app (no network calls: bolt runs ``auth.test`` on the first request).
 
     Args:
         config: mode and secrets.
         web: the Web API client bolt itself uses (``auth.test``), same base URL as ours.
         bridge: the listeners.
+        register_first: add listeners that take precedence over the bridge's (bolt runs the
+            first matching listener), e.g. the engineers' channel of the live handoff.
 
     Returns:
         The app, ready for ``async_dispatch`` (HTTP) or a Socket Mode handler.
@@ -163,6 +170,8 @@ def build_app(config: SlackConfig, web: AsyncWebClient, bridge: SlackBridge) -> 
         request_verification_enabled=config.mode == "http",
         process_before_response=False,
     )
+    for register in register_first:
+        register(app)
     app.event("message")(bridge.on_message)
     app.event("app_mention")(bridge.on_mention)
     app.action(ACTION_ID_RE)(bridge.on_click)

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json as json_response
 
-from bot.rasa_ext.channels import DEFAULT_CONTACT, _GuardedMixin
+from bot.rasa_ext.channels import DEFAULT_CONTACT, GuardedChannelMixin
 from bot.slack.config import SlackConfig, SlackConfigError
+from bot.slack.output import SlackConversationOutput
 from bot.slack.runtime import SlackRuntime
 
 EVENTS_PATH = "/events"
 
 
-class SlackChannel(_GuardedMixin, InputChannel):
+class SlackChannel(GuardedChannelMixin, InputChannel):
     """Slack (DMs, mentions answered in threads, Block Kit buttons), via slack-bolt."""
 
     def __init__(self, config: SlackConfig) -> None:
@@ -58,8 +59,17 @@ class SlackChannel(_GuardedMixin, InputChannel):
         """The Slack routes, with the guarded handler and the app's start/stop hooks."""
         return self._guarded(self._blueprint, on_new_message)
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Output for messages not caused by a Slack event (Rasa's HTTP API: an engineer's reply
+        during a live handoff), posted into the conversation the recipient id names."""
+        runtime = getattr(self, "_runtime", None)
+        if runtime is None or runtime.client is None:
+            return None
+        return SlackConversationOutput(runtime.client)
+
     def _blueprint(self, handle: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         runtime = SlackRuntime(self.config, handle)
+        self._runtime = runtime
         bp = Blueprint("frontline_slack", __name__)
 
         @bp.listener("before_server_start")

@@ -33,6 +33,8 @@ class SlackConfig:
             so a restart forgets them; only for tests and experiments).
         support_contact: who to contact when the bot cannot answer (the no-silent-bot guard).
         log_level: level of the channel's own loggers (``bot.slack``), e.g. ``INFO``.
+        engineers_channel: the engineers' channel id (``C…``) for live handoff, or None
+            (see :mod:`bot.handoff.slack_listeners`).
     """
 
     mode: str
@@ -43,6 +45,7 @@ class SlackConfig:
     database_url: Optional[str] = field(default=None, repr=False)
     support_contact: Optional[str] = None
     log_level: Optional[str] = None
+    engineers_channel: Optional[str] = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -66,7 +69,8 @@ class SlackConfig:
 
         Args:
             credentials: ``mode``, ``bot_token``, ``signing_secret``, ``app_token``, ``api_url``,
-                ``database_url``, ``support_contact``, ``log_level``; empty strings count as unset.
+                ``database_url``, ``support_contact``, ``log_level``, ``engineers_channel``; empty
+                strings count as unset.
 
         Returns:
             The validated configuration.
@@ -86,4 +90,5 @@ class SlackConfig:
             database_url=values.get("database_url"),
             support_contact=values.get("support_contact"),
             log_level=values.get("log_level"),
+            engineers_channel=values.get("engineers_channel"),
         )

@@ -30,6 +30,7 @@ _KEYS: Tuple[Tuple[str, str], ...] = (
     ("database_url", "FRONTLINE_DATABASE_URL"),
     ("support_contact", "FRONTLINE_SUPPORT_CONTACT"),
     ("log_level", "FRONTLINE_LOG_LEVEL"),
+    ("engineers_channel", "FRONTLINE_SLACK_ENGINEERS_CHANNEL"),
 )
 
 
@@ -53,6 +54,7 @@ def slack_env(settings: Settings) -> Dict[str, str]:
         "FRONTLINE_DATABASE_URL": settings.database_url,
         "FRONTLINE_SUPPORT_CONTACT": settings.support_contact,
         "FRONTLINE_LOG_LEVEL": settings.log_level,
+        "FRONTLINE_SLACK_ENGINEERS_CHANNEL": settings.slack_engineers_channel,
     }
     return {name: value for name, value in values.items() if value}
 

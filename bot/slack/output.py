@@ -7,12 +7,15 @@ renders the whole response at once (:func:`bot.slack.blocks.render`).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Text
+import logging
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
 from bot.slack.blocks import render
 from bot.slack.client import SlackClient
+
+log = logging.getLogger(__name__)
 
 
 class SlackOutput(OutputChannel):
@@ -74,3 +77,42 @@ class SlackOutput(OutputChannel):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         """Post a custom payload; ``{"blocks": [...]}`` is sent to Slack as is."""
         await self.send_response(recipient_id, {"custom": json_message})
+
+
+class SlackConversationOutput(SlackOutput):
+    """Output for messages that no Slack event caused: an engineer's reply or a handoff change
+    pushed into the conversation through Rasa's HTTP API (``output_channel=latest``).
+
+    The Slack conversation is found from the Rasa conversation id (see :mod:`bot.slack.events`):
+    ``slack:<team>:<channel>:<thread ts>`` is that channel thread; ``slack:<team>:<user>`` is the
+    person's DM, opened with ``conversations.open`` (scope ``im:write``).
+    """
+
+    def __init__(self, client: SlackClient) -> None:
+        """Create the channel.
+
+        Args:
+            client: the retrying Web API client.
+        """
+        super().__init__(client, "")
+
+    async def where(self, recipient_id: Text) -> Optional[Tuple[str, Optional[str]]]:
+        """The Slack channel and thread of a Rasa conversation id (None if it is not Slack's)."""
+        parts = str(recipient_id).split(":")
+        if parts[0] != "slack" or len(parts) not in (3, 4):
+            return None
+        if len(parts) == 4:
+            return parts[2], parts[3]
+        result = await self.client.call("conversations.open", users=parts[2])
+        channel = (result.data.get("channel") or {}).get("id") if result.ok else None
+        return (str(channel), None) if channel else None
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Render and post the message into the recipient's Slack conversation."""
+        target = await self.where(recipient_id)
+        if target is None:
+            log.warning("cannot find the Slack conversation of %s; message not delivered", recipient_id)
+            return
+        channel, thread_ts = target
+        for slack_message in render(message):
+            await self.client.post_message(channel, slack_message.text, slack_message.blocks, thread_ts)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from typing import Any, Optional
 
 from sanic.request import Request
 from sanic.response import HTTPResponse, json as json_response
@@ -54,6 +54,8 @@ class SlackRuntime:
         self._socket: Optional[AsyncSocketModeHandler] = None
         self._connecting: Optional["asyncio.Task[None]"] = None
         self._engine: Optional[Engine] = None
+        self._handoff: Optional[Any] = None
+        self.client: Optional[SlackClient] = None
 
     def _seen_store(self) -> SeenStore:
         if not self.config.database_url:
@@ -78,8 +80,14 @@ class SlackRuntime:
         # Our client is the single retry policy, so slack_sdk's own retries are switched off.
         web = AsyncWebClient(token=self.config.bot_token, base_url=self.config.api_url, retry_handlers=[])
         client = SlackClient(web)
+        self.client = client
         bridge = SlackBridge(client, UserDirectory(client), self._seen_store(), self.handle)
-        self.app = build_app(self.config, web, bridge)
+        # The live handoff's engineers' channel (buttons, ticket threads), if configured.
+        from bot.handoff.slack_wiring import build_slack_handoff
+
+        self._handoff = build_slack_handoff(self.config, client, bridge.users, bridge.first_time)
+        first = [self._handoff.listeners.register] if self._handoff is not None else []
+        self.app = build_app(self.config, web, bridge, register_first=first)
         if self.config.mode == "http":
             self._http = AsyncSlackRequestHandler(self.app)
         log.info("Slack channel ready (%s mode)", "HTTP Events API" if self.config.mode == "http" else "Socket Mode")
@@ -119,6 +127,9 @@ class SlackRuntime:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self._handoff is not None:
+            self._handoff.close()
+            self._handoff = None
 
     async def handle_http(self, request: Request) -> HTTPResponse:
         """HTTP mode: one Events API or interactivity request from Slack."""
