@@ -120,7 +120,8 @@ class Assistant:
                 "--enable-api", "--auth-token", self.api_token,
                 "--cors", *settings.cors_origins,
             ],
-            f"{settings.rasa_url}/",
+            # /status, not /: Rasa answers / even when it could not load a model.
+            f"{settings.rasa_url}/status?token={self.api_token}",
             logs / f"rasa-{settings.rasa_port}.log",
         )
 
@@ -198,8 +199,6 @@ class Assistant:
     def restart_rasa(self) -> None:
         """(Re)start the Rasa server alone, same port and token, and wait until its model is loaded.
 
-        Rasa answers its health URL even when it found no model, so this also asks /status.
-
         Raises:
             StartupError: the model file is gone (a run in the same checkout may have replaced it;
                 the shared cache is tried first), or Rasa did not come back with it loaded.
@@ -213,19 +212,10 @@ class Assistant:
             raise StartupError(f"cannot restart the Rasa server: its model {self.model} is gone")
         self.rasa.start(self.env(), self.settings.project_dir)
         deadline = time.monotonic() + self.settings.startup_timeout
-        while not (self.rasa.healthy() and self._model_loaded()):
+        while not self.rasa.healthy():
             if not self.rasa.alive or time.monotonic() > deadline:
                 raise StartupError(f"Rasa server did not restart with its model:\n{self.rasa.log_tail()}")
             time.sleep(0.5)
-
-    def _model_loaded(self) -> bool:
-        """True if Rasa's /status answers 200 (409 means no model is loaded)."""
-        try:
-            url = f"{self.settings.rasa_url}/status?token={self.api_token}"
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
 
     def stop(self) -> None:
         """Stop both servers (Rasa first, so it stops calling the action server)."""

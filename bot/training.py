@@ -1,8 +1,10 @@
 """Train the Rasa model only when its inputs changed.
 
 A model is named after a hash of everything that shapes it: config.yml, domain.yml, every file
-under nlu_data/, our custom Rasa components (bot/rasa_ext/) and the Rasa version. Flows are not
-part of it on purpose: they are read live by the action server, so editing a flow never retrains.
+under nlu_data/, the source of our own components that config.yml names (e.g.
+bot.rasa_ext.flow_policy.FlowPolicy) and the Rasa version. Flows are not part of it on purpose:
+they are read live by the action server, so editing a flow never retrains; nor are channels,
+which are code of the server, not of the model.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Iterable, List, Optional
 
 log = logging.getLogger(__name__)
 
-HASH_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext")
+HASH_INPUTS = ("config.yml", "domain.yml", "nlu_data")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,26 @@ class ModelStatus:
     cached: Optional[Path]
 
 
+def _component_files(project_dir: Path) -> List[Path]:
+    """Source files of the custom components and policies config.yml names by module path."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((project_dir / "config.yml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return []  # training will report the broken config; the hash needs no special case
+    files = []
+    for entry in (config.get("pipeline") or []) + (config.get("policies") or []):
+        name = entry.get("name", "") if isinstance(entry, dict) else ""
+        if "." in name:
+            path = project_dir / (name.rsplit(".", 1)[0].replace(".", "/") + ".py")
+            if path.is_file():
+                files.append(path)
+    return sorted(set(files))
+
+
 def _files(project_dir: Path) -> Iterable[Path]:
+    yield from _component_files(project_dir)
     for name in HASH_INPUTS:
         root = project_dir / name
         if root.is_file():

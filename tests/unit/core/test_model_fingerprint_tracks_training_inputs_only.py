@@ -50,3 +50,17 @@ def test_cached_model_is_found_by_content_hash(tmp_path: Path) -> None:
     assert not status.exists and status.cached is None
     (cache / status.path.name).write_bytes(b"model")
     assert model_status(project, tmp_path / "models", cache).cached == cache / status.path.name
+
+
+def test_policy_source_named_in_config_changes_fingerprint_but_channels_do_not(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "bot" / "rasa_ext").mkdir(parents=True)
+    policy = project / "bot" / "rasa_ext" / "flow_policy.py"
+    policy.write_text("# policy v1\n")
+    channels = project / "bot" / "rasa_ext" / "channels.py"
+    channels.write_text("# channels v1\n")
+    before = fingerprint(project)
+    channels.write_text("# channels v2\n")
+    assert fingerprint(project) == before
+    policy.write_text("# policy v2\n")
+    assert fingerprint(project) != before
