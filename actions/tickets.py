@@ -76,7 +76,22 @@ class TicketAction(FrontlineAction):
         return f"**{ticket.reference}** ({topic}) is {status}"
 
 
-class ActionRequestHuman(FrontlineAction):
+def request_human(action: "TicketAction", dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Open a ticket for a person asking for a human outside a flow.
+
+    If this conversation already has an open ticket (say a flow escalated a minute ago), asking
+    again is the same problem: the duplicate guard adds to that ticket instead of opening another.
+    """
+    current = [t for t in action.open_tickets(tracker) if t.conversation_id == tracker.sender_id]
+    category, team = (current[0].category, current[0].team) if current else ("general", "service-desk")
+    open_ticket(
+        action.services, tracker, dispatcher,
+        category=category, team=team, priority="normal",
+        summary="", reason="user_request", answers={}, trail=[],
+    )
+
+
+class ActionRequestHuman(TicketAction):
     """The user asked for a person outside any flow: open a ticket with the conversation."""
 
     def name(self) -> Text:
@@ -85,11 +100,7 @@ class ActionRequestHuman(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        open_ticket(
-            self.services, tracker, dispatcher,
-            category="general", team="service-desk", priority="normal",
-            summary="", reason="user_request", answers={}, trail=[],
-        )
+        request_human(self, dispatcher, tracker)
         return []
 
 
@@ -193,8 +204,12 @@ class ActionTicketNote(TicketAction):
         reference = tracker.get_slot(NOTE_SLOT)
         clear = [SlotSet(NOTE_SLOT, None)]
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") in STOP_INTENTS and float(intent.get("confidence") or 0) >= STOP_CONFIDENCE:
+        confident = float(intent.get("confidence") or 0) >= STOP_CONFIDENCE
+        if intent.get("name") in STOP_INTENTS and confident:
             dispatcher.utter_message(text="OK, I haven't added anything. What else can I help with?")
+            return clear
+        if intent.get("name") == "request_human" and confident:  # "talk to a human" always works
+            request_human(self, dispatcher, tracker)
             return clear
         ticket = self.own_ticket(tracker, str(reference or ""))
         if ticket is None or ticket.status not in ("new", "claimed", "waiting_on_user"):

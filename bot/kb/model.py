@@ -135,7 +135,7 @@ class KbHit:
         products: the article's products.
         source_path: the file the article came from.
         passage: the best-matching section.
-        score: the fused ranking score (reciprocal-rank fusion in hybrid mode).
+        score: the fused ranking score (see :class:`bot.kb.search.SearchConfig`).
         confidence: how sure the searcher is that this article answers the query (0-1).
         lexical_rank: 1-based rank among full-text results, None if not matched.
         lexical_score: the full-text score (BM25 on SQLite, ts_rank on PostgreSQL).

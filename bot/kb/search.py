@@ -5,8 +5,10 @@ For a question the searcher
 1. normalises it into terms (:mod:`bot.kb.normalise`) and asks the database's full-text index
    for the best chunks (:mod:`bot.kb.lexical`);
 2. embeds it (:mod:`bot.kb.dense`) and scores every chunk in memory by cosine similarity;
-3. turns both chunk lists into article rankings (an article ranks by its best chunk) and fuses
-   them with reciprocal-rank fusion: ``score = 1/(k + lexical rank) + 1/(k + dense rank)``;
+3. turns both chunk lists into article candidates (an article counts with its best chunk) and
+   fuses them with a weighted sum of normalised scores: ``0.7 × scaled cosine + 0.3 × BM25 /
+   best BM25 of the query`` (``fusion="rrf"`` switches to reciprocal-rank fusion,
+   ``1/(k + lexical rank) + 1/(k + dense rank)``; the benchmark compares both);
 4. picks each article's best passage and computes a confidence in [0, 1] from the passage's
    cosine similarity and the share of the question's terms the article contains.
 
@@ -40,7 +42,12 @@ class SearchConfig:
 
     Attributes:
         candidates: chunks taken from each retriever before fusion.
+        fusion: ``"convex"`` (weighted sum of normalised scores) or ``"rrf"`` (reciprocal-rank
+            fusion). Convex won on the labelled questions at 74 and at 10,000 articles
+            (docs/benchmarks.md): with RRF, an article that only one retriever finds loses to
+            articles both find at mediocre ranks.
         rrf_k: the reciprocal-rank-fusion constant (larger flattens the rank differences).
+        lexical_weight: the full-text share of the convex fusion score.
         cos_floor: cosine similarity that counts as no evidence at all.
         cos_ceiling: cosine similarity that counts as full evidence.
         dense_weight: share of the confidence that comes from the cosine similarity (the rest
@@ -50,9 +57,9 @@ class SearchConfig:
     """
 
     candidates: int = 50
-    fusion: str = "rrf"
+    fusion: str = "convex"
     rrf_k: int = 60
-    lexical_weight: float = 0.4
+    lexical_weight: float = 0.3
     cos_floor: float = 0.15
     cos_ceiling: float = 0.70
     dense_weight: float = 0.65
@@ -90,7 +97,6 @@ class HybridSearcher:
         self._dense_error: Optional[str] = None
         self.config = config
         self._snapshot: Optional[Snapshot] = None
-        self._article_rows: Dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
     @property
@@ -98,10 +104,15 @@ class HybridSearcher:
         """False once the embedding model failed to load (search then degrades to lexical)."""
         return self._embedder is not None and self._dense_error is None
 
-    def warm_up(self) -> None:
-        """Load the normaliser, the embedding model and the snapshot now instead of on first use."""
+    def warm_up(self, dense: bool = True) -> None:
+        """Load the normaliser, the embedding model and the snapshot now instead of on first use.
+
+        Args:
+            dense: also load the embedding model (not needed for lexical-only search).
+        """
         self._normaliser.terms("warm up")
-        self._query_vector("warm up")
+        if dense:
+            self._query_vector("warm up")
         self.snapshot()
 
     def snapshot(self) -> Snapshot:
@@ -113,12 +124,7 @@ class HybridSearcher:
         with self._lock:
             current = self._snapshot
             if current is None or current.fingerprint != fingerprint:
-                dim = self._dimension()
-                current = self._store.load_snapshot(dim)
-                rows: Dict[int, List[int]] = {}
-                for index, chunk in enumerate(current.chunks):
-                    rows.setdefault(chunk.article_id, []).append(index)
-                self._article_rows = {aid: np.array(idx, dtype=np.int64) for aid, idx in rows.items()}
+                current = self._store.load_snapshot(self._dimension())
                 self._snapshot = current
                 log.info(
                     "knowledge base loaded: %d articles, %d passages", len(current.articles), len(current.chunks)
@@ -215,18 +221,18 @@ class HybridSearcher:
     ) -> Dict[int, float]:
         """Combine the two article rankings into one score per article."""
         scores: Dict[int, float] = {}
-        if self.config.fusion == "rrf" or sims is None or not lexical_rank or not dense_rank:
+        if self.config.fusion == "rrf" or sims is None:
             k = self.config.rrf_k
             for aid, rank in lexical_rank.items():
                 scores[aid] = scores.get(aid, 0.0) + 1.0 / (k + rank)
             for aid, rank in dense_rank.items():
                 scores[aid] = scores.get(aid, 0.0) + 1.0 / (k + rank)
             return scores
-        top = max(lexical_score.values()) or 1.0
+        top = max(lexical_score.values(), default=0.0) or 1.0
         weight = self.config.lexical_weight
         span = self.config.cos_ceiling - self.config.cos_floor
         for aid in set(lexical_rank) | set(dense_rank):
-            cosine = float(sims[self._article_rows[aid]].max())
+            cosine = float(sims[snap.article_rows[aid]].max())
             dense = _clamp((cosine - self.config.cos_floor) / span)
             lexical = max(lexical_score.get(aid, 0.0), 0.0) / top
             scores[aid] = (1.0 - weight) * dense + weight * lexical
@@ -244,7 +250,7 @@ class HybridSearcher:
         """
         snap = self.snapshot()
         meta = snap.article_by_slug(slug)
-        if meta is None or meta.id not in self._article_rows:
+        if meta is None or meta.id not in snap.article_rows:
             return None
         terms = self._normaliser.query_terms(query) if query else []
         sims = None
@@ -290,7 +296,7 @@ class HybridSearcher:
     ) -> KbHit:
         """Build the hit for article ``aid``: best passage, scores and confidence."""
         meta = snap.articles[aid]
-        rows = self._article_rows[aid]
+        rows = snap.article_rows[aid]
         query_terms = set(terms)
 
         def chunk_coverage(index: int) -> float:

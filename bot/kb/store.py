@@ -94,6 +94,7 @@ class Snapshot:
         vectors: ``(len(chunks), dim)`` unit vectors; rows without an embedding are zero.
         chunk_articles: article id of each row.
         article_terms: article id → every normalised term of its chunks.
+        article_rows: article id → its chunks' row indices.
     """
 
     fingerprint: Tuple[int, int]
@@ -103,6 +104,7 @@ class Snapshot:
     vectors: np.ndarray
     chunk_articles: np.ndarray
     article_terms: Dict[int, frozenset] = field(default_factory=dict)
+    article_rows: Dict[int, np.ndarray] = field(default_factory=dict)
 
     def article_by_slug(self, slug: str) -> Optional[ArticleMeta]:
         """Find an article by slug."""
@@ -334,10 +336,12 @@ class KbStore:
         chunks: List[ChunkMeta] = []
         matrix = np.zeros((len(rows), dim or 0), dtype=np.float32)
         article_terms: Dict[int, set] = {}
+        article_rows: Dict[int, List[int]] = {}
         for index, (cid, aid, heading, anchor, line, body, head, search_body, key) in enumerate(rows):
             terms = frozenset(f"{head} {search_body}".split())
             chunks.append(ChunkMeta(cid, aid, heading, anchor, line, body, terms))
             article_terms.setdefault(aid, set()).update(terms)
+            article_rows.setdefault(aid, []).append(index)
             if dim and key in vectors:
                 matrix[index] = from_blob(vectors[key], dim)
         return Snapshot(
@@ -348,4 +352,5 @@ class KbStore:
             vectors=matrix,
             chunk_articles=np.array([chunk.article_id for chunk in chunks], dtype=np.int64),
             article_terms={aid: frozenset(terms) for aid, terms in article_terms.items()},
+            article_rows={aid: np.array(rows, dtype=np.int64) for aid, rows in article_rows.items()},
         )

@@ -85,7 +85,7 @@ class SlackConversationOutput(SlackOutput):
 
     The Slack conversation is found from the Rasa conversation id (see :mod:`bot.slack.events`):
     ``slack:<team>:<channel>:<thread ts>`` is that channel thread; ``slack:<team>:<user>`` is the
-    person's DM, opened with ``conversations.open`` (scope ``im:write``).
+    person's DM with the app, which ``chat.postMessage`` reaches by the user's id (no extra scope).
     """
 
     def __init__(self, client: SlackClient) -> None:
@@ -103,9 +103,7 @@ class SlackConversationOutput(SlackOutput):
             return None
         if len(parts) == 4:
             return parts[2], parts[3]
-        result = await self.client.call("conversations.open", users=parts[2])
-        channel = (result.data.get("channel") or {}).get("id") if result.ok else None
-        return (str(channel), None) if channel else None
+        return parts[2], None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Render and post the message into the recipient's Slack conversation."""

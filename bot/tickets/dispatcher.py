@@ -144,7 +144,7 @@ class OutboxDispatcher:
             await asyncio.to_thread(self.store.mark_failed, entry.id, message, None)
             report.dead += 1
             why = "rejected" if not error.retryable else f"failed {attempt} times"
-            log.error("giving up on %s to %s (%s): %s — see ticket_outbox, `frontline tickets outbox`", entry.idempotency_key, entry.sink, why, message)
+            log.error("giving up on %s to %s (%s): %s — see `python -m bot.tickets.cli outbox`", entry.idempotency_key, entry.sink, why, message)
             return
         delay = self.backoff.delay(attempt, self.rng)
         if error.retry_after is not None:

@@ -106,10 +106,10 @@ def build_ticketing(
         outbox, sinks, clock, backoff=Backoff(base=settings.outbox_retry_seconds), max_attempts=settings.outbox_max_attempts
     )
     jobs: List[Any] = []
+    if desk is not None:  # first: someone is waiting in the chat for an engineer
+        jobs.append(("post waiting tickets", handoff.post_pending))
     if sinks:
         jobs.append(("ticket outbox", dispatcher.run_once))
-    if desk is not None:
-        jobs.append(("post waiting tickets", handoff.post_pending))
     return Ticketing(
         tickets=tickets,
         escalations=EscalationService(tickets, priority, clock, label_of),

@@ -63,6 +63,7 @@ def test_widget_runs_a_whole_flow_with_button_clicks(widget: WidgetDriver, artif
     def screenshot() -> None:
         # The README's picture (docs/img/widget.png is a copy, refreshed by hand): the demo site
         # with the widget open mid-conversation, buttons used and offered.
+        widget.page.mouse.move(0, 0)  # no hover effect left on the last clicked spot
         widget.page.screenshot(path=str(artifacts / "widget-open.png"))
 
     test = _script()

@@ -4,8 +4,9 @@
 import { Marked } from "marked";
 import createDOMPurify from "dompurify";
 
-// Standard Markdown (docs/flows.md): a single newline is a soft break, so hard-wrapped YAML reflows.
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// A newline is a line break, as in Slack (the other channel): knowledge-base answers put one
+// article per line, and content should look the same in both places.
+const marked = new Marked({ gfm: true, breaks: true, async: false });
 
 // A private DOMPurify instance: its hooks must not touch a copy the host page may use.
 const purify = createDOMPurify(window);

@@ -54,6 +54,7 @@ export class Widget {
     this.status = "connecting";
     this.typingTimer = null;
     this.statusTimer = null;
+    this.inHandoff = false;
   }
 
   mount() {
@@ -256,7 +257,8 @@ export class Widget {
       this._rerender(record);
       this._save();
     }
-    this._showTyping();
+    // During a handoff a person answers, at a person's pace, and the bot stays quiet: no dots.
+    if (!this.inHandoff) this._showTyping();
   }
 
   /** Render a server message (`bot_uttered` payload). Public: tests and demos inject messages. */
@@ -274,6 +276,7 @@ export class Widget {
 
   _updateHandoff() {
     const last = [...this.records].reverse().find((r) => r.handoff);
+    this.inHandoff = Boolean(last && (last.handoff.state === "requested" || last.handoff.state === "joined"));
     const engineer = last && last.handoff.state === "joined" ? last.handoff.engineer : null;
     this.subtitle.textContent =
       engineer !== null && engineer !== undefined

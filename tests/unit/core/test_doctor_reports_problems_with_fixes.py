@@ -33,3 +33,12 @@ def test_unmigrated_database_asks_for_db_upgrade(tmp_path: Path) -> None:
     settings = _settings(tmp_path, f"sqlite:///{tmp_path / 'empty.db'}")
     database = next(c for c in run_checks(settings) if c.name == "database")
     assert not database.ok and "frontline db upgrade" in database.fix
+
+
+def test_cli_on_unmigrated_database_says_what_to_do_instead_of_a_traceback(tmp_path: Path, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["tickets", "outbox"]) == 1
+    err = capsys.readouterr().err
+    assert "frontline db upgrade" in err and "Traceback" not in err

@@ -214,3 +214,14 @@ def test_information_added_outside_a_live_chat_reaches_the_ticket_and_its_thread
     run(add())
     assert tickets.list_events(ticket.id)[-1].body == "it started after the update"
     assert desk.relayed[-1] == (ticket.reference, "Alice", "(added to the ticket) it started after the update")
+
+
+def test_a_desk_outage_is_retried_on_the_next_round_without_blocking_other_tickets(world) -> None:
+    clock, tickets, desk, users, service = world
+    first, second = escalate(tickets), escalate(tickets)
+    service.open(first)
+    service.open(second)
+    desk.fail_posts = 1
+    assert run(service.post_pending()) == 1  # the first failed, the second still went out
+    assert run(service.post_pending()) == 1  # the first goes out on the next round
+    assert sorted(t.reference for t, _ in desk.posts) == sorted([first.reference, second.reference])
