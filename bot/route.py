@@ -51,6 +51,10 @@ def decide(parsed: Dict[str, Any], flows: FlowSet, engine: FlowEngine) -> Route:
         route.decision = "human (opens a ticket)"
     elif name == "ticket_status":
         route.decision = "ticket status"
+    elif name == "kb_question":
+        route.decision = "knowledge base (best article if confident enough, else says it found nothing)"
+    elif name == "kb_feedback":
+        route.decision = "knowledge-base feedback (records whether the last answer helped)"
     elif name in SMALL_TALK:
         route.decision = f"small talk ({name})"
     else:

@@ -142,7 +142,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook
     settings = Settings.from_env(env)
     model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
     upgrade(settings.database_url)
-    ingest_kb(settings, ROOT / "var" / "test-cache")  # kb/ → this database (embeddings cached)
+    ingest_kb(settings)  # kb/ → this database (embeddings from the machine-wide cache)
     assistant = Assistant(settings, model)
     assistant.start()
     try:

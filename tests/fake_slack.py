@@ -18,8 +18,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from tests.local_http import LocalHttpServer
 
 TEAM = "T0FRONT"
 BOT_USER = "U0BOT"
@@ -48,7 +50,7 @@ class _Failure:
     headers: Dict[str, str] = field(default_factory=dict)
 
 
-class FakeSlackApi:
+class FakeSlackApi(LocalHttpServer):
     """Slack's Web API, just enough of it: auth.test, chat.postMessage, chat.update, users.info,
     apps.connections.open (anything else answers ``{"ok": true}``)."""
 
@@ -58,33 +60,14 @@ class FakeSlackApi:
         self._lock = threading.Lock()
         self._failures: Dict[str, List[_Failure]] = {}
         self._ts = itertools.count(1)
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (stdlib name)
-                api._serve(self)
-
-            do_GET = do_POST  # noqa: N815
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
         """Base URL to give slack_sdk (ends with a slash)."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+        return f"http://127.0.0.1:{self.port}/api/"
 
-    def start(self) -> "FakeSlackApi":
-        self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # -- scripting ----------------------------------------------------------------------------
 

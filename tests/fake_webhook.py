@@ -11,9 +11,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Dict, List, Optional
 
+from tests.local_http import LocalHttpServer
 from bot.tickets.sinks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
 SECRET = "test-webhook-secret-0123456789abcdef"
@@ -39,7 +40,7 @@ class Received:
     headers: Dict[str, str] = field(default_factory=dict)
 
 
-class WebhookReceiver:
+class WebhookReceiver(LocalHttpServer):
     """Receives ticket webhooks; :meth:`fail` makes it answer 500 (or hang) until :meth:`recover`."""
 
     def __init__(self, secret: str = SECRET) -> None:
@@ -48,31 +49,14 @@ class WebhookReceiver:
         self._lock = threading.Lock()
         self._status = 200
         self._delay = 0.0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (stdlib name)
-                receiver._serve(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
         """Where to send webhooks."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/frontline/tickets"
+        return f"http://127.0.0.1:{self.port}/frontline/tickets"
 
-    def start(self) -> "WebhookReceiver":
-        self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def fail(self, status: int = 500, delay: float = 0.0) -> None:
         """Answer every request with ``status`` (after ``delay`` seconds) until :meth:`recover`."""

@@ -22,7 +22,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = build_services(settings)
-    app = create_app(build_actions(services), background=[services.ticketing.worker])
+    from bot.kb.service import KbWarmUp
+
+    background = [services.ticketing.worker, KbWarmUp(services.kb_service)]
+    app = create_app(build_actions(services), background=background)
     app.run(settings.host, args.port, workers=1, access_log=False, motd=False)
 
 

@@ -76,6 +76,7 @@ def ingest_folder(
     from bot.db.migrate import DatabaseUnavailable, upgrade
     from bot.db.repositories import utc_now
     from bot.kb.dense import EmbeddingModelUnavailable, MiniLMEmbedder
+    from bot.kb.filecache import FileEmbeddingCache
     from bot.kb.ingest import ingest
     from bot.kb.normalise import Normaliser
     from bot.kb.store import KbStore
@@ -101,6 +102,7 @@ def ingest_folder(
             MiniLMEmbedder(settings.kb_model_dir),
             settings.kb_url,
             progress=progress,
+            file_cache=FileEmbeddingCache(settings.kb_cache) if settings.kb_cache else None,
         )
         counts = store.counts() if report.ok else {}
     except EmbeddingModelUnavailable as exc:

@@ -22,6 +22,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from bot.kb.chunk import split_sections
 from bot.kb.dense import Embedder, embedding_key
+from bot.kb.filecache import FileEmbeddingCache
 from bot.kb.model import ArticleDoc, IngestReport
 from bot.kb.normalise import Normaliser
 from bot.kb.parse import load_folder, tags_as_text
@@ -141,6 +142,7 @@ def ingest(
     *,
     progress: Optional[Progress] = None,
     shown_root: Optional[Path] = None,
+    file_cache: Optional[FileEmbeddingCache] = None,
 ) -> IngestReport:
     """Make the stored knowledge base match ``folder`` (incrementally).
 
@@ -153,6 +155,8 @@ def ingest(
         base_url: ``FRONTLINE_KB_URL``.
         progress: called with ``(done, total)`` while passages are embedded.
         shown_root: paths in messages and in the store are relative to it.
+        file_cache: a machine-wide embedding cache consulted after the database's own cache
+            (and filled with what had to be computed), so a fresh database ingests fast.
 
     Returns:
         What changed; when ``report.problems`` is non-empty nothing was written.
@@ -182,12 +186,20 @@ def ingest(
             for chunk in article.chunks:
                 texts.setdefault(chunk.embed_hash, chunk.embed_text)
         cached = store.cached_embeddings(list(texts), embedder.dim)
-        reused = len(cached)
         missing = [key for key in texts if key not in cached]
+        if file_cache is not None and missing:
+            from_file = file_cache.get(missing, embedder.dim)
+            if from_file:
+                store.add_embeddings(from_file, model_id)
+                cached.update(from_file)
+                missing = [key for key in missing if key not in from_file]
+        reused = len(cached)
         for start in range(0, len(missing), EMBED_BATCH):
             keys = missing[start : start + EMBED_BATCH]
-            vectors = embedder.embed([texts[key] for key in keys])
-            store.add_embeddings(dict(zip(keys, vectors)), model_id)
+            vectors = dict(zip(keys, embedder.embed([texts[key] for key in keys])))
+            store.add_embeddings(vectors, model_id)
+            if file_cache is not None:
+                file_cache.put(vectors)
             embedded += len(keys)
             if progress is not None:
                 progress(min(start + EMBED_BATCH, len(missing)), len(missing))

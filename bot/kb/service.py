@@ -9,6 +9,8 @@ says it found nothing instead of showing a weak match.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from typing import List, Optional, Tuple
 
@@ -24,6 +26,8 @@ from bot.kb.model import Filters, KbAnswer, KbHit
 from bot.kb.normalise import Normaliser
 from bot.kb.search import HybridSearcher
 from bot.kb.store import KbStore
+
+log = logging.getLogger(__name__)
 
 # Alternatives are shown when their confidence reaches this share of the threshold.
 ALTERNATIVE_FACTOR = 0.8
@@ -177,6 +181,37 @@ class KbService:
             )
             for hit in hits[: max(top, 0)]
         ]
+
+
+class KbWarmUp:
+    """Action-server background job: load spaCy, the model and the articles right after start.
+
+    The server starts (and reports healthy) at once; the loading runs in a worker thread, so the
+    first question doesn't wait about ten seconds for it. A search that arrives earlier simply
+    waits for the same locks.
+
+    Args:
+        service: the knowledge-base service to warm up.
+    """
+
+    def __init__(self, service: KbService) -> None:
+        self._service = service
+        self._future: Optional["asyncio.Future[None]"] = None
+
+    async def start(self) -> None:
+        """Start loading in a worker thread (does not wait for it)."""
+        loop = asyncio.get_running_loop()
+        self._future = loop.run_in_executor(None, self._run)
+
+    def _run(self) -> None:
+        """Warm up; a failure is logged (the first search will report it properly)."""
+        try:
+            self._service.warm_up()
+        except Exception:  # noqa: BLE001 - never take the server down for a cache warm-up
+            log.exception("knowledge-base warm-up failed")
+
+    async def stop(self) -> None:
+        """Nothing to stop: an unfinished warm-up thread ends with the process."""
 
 
 def build_knowledge_base(

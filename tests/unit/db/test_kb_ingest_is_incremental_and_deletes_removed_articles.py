@@ -140,3 +140,40 @@ def test_changing_the_base_url_rewrites_article_links(
     with session_factory() as session:
         urls = set(session.execute(select(KbArticleRow.url)).scalars())
     assert "https://help.example.org/articles/map-network-drive" in urls
+
+
+def test_machine_wide_cache_makes_a_fresh_database_ingest_without_the_model(
+    session_factory: sessionmaker, clock, tmp_path: Path
+) -> None:
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.migrate import upgrade
+    from bot.kb.filecache import FileEmbeddingCache
+
+    folder = write_kb(tmp_path / "kb")
+    cache = FileEmbeddingCache(tmp_path / "cache" / "kb-embeddings.sqlite")
+    first = FakeEmbedder()
+    assert ingest(folder, KbStore(session_factory, clock), normaliser(), first, BASE, file_cache=cache).embedded == 8
+
+    fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(fresh_url)
+    fresh_engine = make_engine(fresh_url)
+    try:
+        second = FakeEmbedder()
+        report = ingest(folder, KbStore(make_session_factory(fresh_engine), clock), normaliser(), second, BASE, file_cache=cache)
+        assert (report.embedded, report.reused, second.embedded) == (0, 8, [])
+        assert make_service(fresh_engine, KbStore(make_session_factory(fresh_engine), clock), second).answer(
+            "how do I map a network drive"
+        ).found
+    finally:
+        fresh_engine.dispose()
+
+
+def test_an_unreadable_cache_file_is_ignored(tmp_path: Path) -> None:
+    from bot.kb.filecache import FileEmbeddingCache
+
+    path = tmp_path / "kb-embeddings.sqlite"
+    path.write_text("not a database")
+    cache = FileEmbeddingCache(path)
+
+    assert cache.get(["a"], 4) == {}
+    cache.put({"a": FakeEmbedder().embed(["x"])[0]})  # logged, not raised

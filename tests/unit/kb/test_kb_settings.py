@@ -14,6 +14,8 @@ def test_kb_defaults(tmp_path: Path) -> None:
     assert s.kb_url == "https://support.example.com/kb"
     assert s.kb_min_confidence == 0.6
     assert s.kb_model_dir is None
+    assert s.kb_cache == Path.home() / ".cache" / "frontline" / "kb-embeddings.sqlite"
+    assert Settings.from_env({"FRONTLINE_KB_CACHE": ""}).kb_cache is None
 
 
 def test_kb_overrides(tmp_path: Path) -> None:

@@ -116,3 +116,30 @@ def test_excerpt_cuts_at_a_paragraph_and_snippet_is_plain() -> None:
 )
 def test_looks_like_question(text: str, expected: bool) -> None:
     assert looks_like_question(text) is expected
+
+
+def test_warm_up_runs_in_the_background_and_survives_failures() -> None:
+    import asyncio
+
+    from bot.kb.service import KbWarmUp
+
+    calls = []
+
+    class Service:
+        def __init__(self, fail: bool) -> None:
+            self.fail = fail
+
+        def warm_up(self) -> None:
+            calls.append(self.fail)
+            if self.fail:
+                raise RuntimeError("model missing")
+
+    async def scenario() -> None:
+        for fail in (False, True):
+            job = KbWarmUp(Service(fail))  # type: ignore[arg-type]
+            await job.start()
+            await job._future  # type: ignore[misc]
+            await job.stop()
+
+    asyncio.run(scenario())
+    assert calls == [False, True]
