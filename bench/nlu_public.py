@@ -8,6 +8,8 @@ Pipelines:
 - ``stock``: the pipeline `rasa init` trains with (Rasa's own default config, read from the
   installed package: count vectors word + char_wb 1-4, DIET 100 epochs, ResponseSelector).
 - ``ours``: the pipeline of the project's config.yml (or ``--ours-config``).
+- ``tfidf``: not Rasa: TF-IDF word 1-2-grams + logistic regression (scikit-learn), the
+  seconds-to-train baseline any learned pipeline has to beat (Banking77 runs only).
 Both run without their FallbackClassifier so accuracy is measured on the top intent; the
 out-of-scope numbers apply the confidence threshold afterwards, on the same predictions.
 
@@ -200,6 +202,31 @@ def child_main(spec_path: Path, result_path: Path) -> int:
     return 0
 
 
+def run_tfidf(label: str, train: Sequence[Example], evaluation: Dict[str, List[str]]) -> Dict[str, Any]:
+    """The TF-IDF + logistic regression baseline, in this process (it takes seconds)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    print(f"[{time.strftime('%H:%M:%S')}] {label}: training on {len(train)} examples", flush=True)
+    started = time.monotonic()
+    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                          LogisticRegression(C=10.0, max_iter=2000))
+    model.fit([t for t, _ in train], [i for _, i in train])
+    train_seconds = time.monotonic() - started
+    t0 = time.monotonic()
+    predictions = {name: [[p, 0.0, None, 0.0] for p in model.predict(texts)] for name, texts in evaluation.items()}
+    n = sum(len(texts) for texts in evaluation.values())
+    return {
+        "train_seconds": round(train_seconds, 1),
+        "predict_ms_per_message": round(1000 * (time.monotonic() - t0) / max(n, 1), 2),
+        "peak_rss_mb": None,  # shares this process; not comparable
+        "diet_epochs": [],
+        "stopped_by_budget": False,
+        "predictions": predictions,
+    }
+
+
 def write_training_file(path: Path, examples: Sequence[Example]) -> None:
     """Rasa JSON training data (no YAML quoting pitfalls with free text)."""
     common = [{"text": text, "intent": intent, "entities": []} for text, intent in examples]
@@ -324,7 +351,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="train on the first n examples per CLINC150 intent only (quick smoke runs; default all)")
     parser.add_argument("--runs", default="b77_10shot,b77_full,clinc150",
                         help="comma-separated subset of: b77_10shot, b77_full, clinc150")
-    parser.add_argument("--pipelines", default="stock,ours", help="comma-separated subset of: stock, ours")
+    parser.add_argument("--pipelines", default="tfidf,stock,ours", help="comma-separated subset of: tfidf, stock, ours")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the results of an earlier run in <out>/nlu_public.json and add or replace these")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
     parser.add_argument("--test-stride", type=int, default=1,
                         help="evaluate on every n-th test example only (quick smoke runs; default all)")
@@ -349,6 +378,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         machine=machine(), budget_minutes=args.budget_minutes, pipelines=available,
         ours_config=str(args.ours_config), results=OrderedDict(),
     )
+    previous = args.out / "nlu_public.json"
+    if args.merge and previous.is_file():
+        earlier = json.loads(previous.read_text())
+        report["machine"] = earlier["machine"]
+        report["budget_minutes"] = earlier.get("budget_minutes", args.budget_minutes)
+        report["results"].update(earlier.get("results", {}))
     unlimited = 24 * 3600.0
 
     if runs and any(r.startswith("b77") for r in runs):
@@ -359,8 +394,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         for regime in [r for r in runs if r in regimes]:
             examples, budget = regimes[regime]
             for name in pipelines:
-                res = run_pipeline(f"{regime}-{name}", available[name], examples,
-                                   {"test": [t for t, _ in test]}, budget, log_dir)
+                evaluation = {"test": [t for t, _ in test]}
+                if name == "tfidf":
+                    res = run_tfidf(f"{regime}-{name}", examples, evaluation)
+                else:
+                    res = run_pipeline(f"{regime}-{name}", available[name], examples, evaluation, budget, log_dir)
                 predicted = [row[0] for row in res["predictions"]["test"]]
                 acc, f1 = accuracy_and_macro_f1([i for _, i in test], predicted)
                 report["results"][f"{regime}/{name}"] = {
@@ -405,8 +443,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"    threshold {best['threshold']} (chosen on val): in-scope accuracy "
                   f"{r['in_scope_accuracy']:.4f}, oos recall {r['oos_recall']:.4f}", flush=True)
             _write(report, args.out)
-    report["machine"]["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
-    report["machine"]["total_minutes"] = round((time.monotonic() - t_start) / 60, 1)
+    if not args.merge:
+        report["machine"]["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
+        report["machine"]["total_minutes"] = round((time.monotonic() - t_start) / 60, 1)
     _write(report, args.out)
     print(f"wrote {args.out / 'nlu_public.md'} and {args.out / 'nlu_public.json'}")
     return 0
@@ -416,6 +455,14 @@ def _write(report: Dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "nlu_public.json").write_text(json.dumps(report, indent=1))
     (out / "nlu_public.md").write_text(markdown(report))
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def _gb(mb: Optional[float]) -> str:
+    return "—" if mb is None else f"{mb / 1024:.1f} GB"
 
 
 def _pct(x: Optional[float]) -> str:
@@ -433,10 +480,14 @@ def markdown(report: Dict[str, Any]) -> str:
         "| data set | regime | pipeline | accuracy % | macro-F1 % | training time | DIET epochs | peak RSS | published reference (test accuracy %) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    names = {"stock": "stock `rasa init`", "ours": "ours (config.yml)"}
+    names = {"stock": "stock `rasa init`", "ours": "ours (config.yml)",
+             "tfidf": "TF-IDF + logistic regression (not Rasa)"}
     regimes = {"b77_10shot": ("Banking77", "10 per intent (770)", "banking77_10shot"),
                "b77_full": ("Banking77", "full split (10,003)", "banking77_full")}
-    for key, r in report["results"].items():
+    order = {"tfidf": 0, "stock": 1, "ours": 2}
+    rows = sorted(report["results"].items(),
+                  key=lambda item: (item[0].split("/")[0], order.get(item[0].split("/")[1], 9)))
+    for key, r in rows:
         run, name = key.split("/")
         if run in regimes:
             data, regime, ref = regimes[run]
@@ -446,7 +497,7 @@ def markdown(report: Dict[str, Any]) -> str:
             budget = f" (budget {r['budget_minutes']:.0f} min)" if r.get("budget_minutes") else ""
             lines.append(
                 f"| {data} | {regime} | {names[name]} | {_pct(r['accuracy'])} | {_pct(r['macro_f1'])} | "
-                f"{r['train_seconds'] / 60:.1f} min{budget} | {epochs} | {r['peak_rss_mb'] / 1024:.1f} GB | "
+                f"{_duration(r['train_seconds'])}{budget} | {epochs} | {_gb(r['peak_rss_mb'])} | "
                 f"{REFERENCES[ref]} |"
             )
     for key, r in report["results"].items():

@@ -20,6 +20,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.rasa_ext import action_validation
 from bot.rasa_ext.guard import no_silent_bot
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class GuardedChannelMixin:
 
     async def _capture_app(self, app: Sanic, _loop: Any) -> None:
         self._app = app
+        # In the server process, before the first message: see action_validation's docstring.
+        action_validation.install()
 
     async def _handoff_active(self, sender_id: Text) -> bool:
         agent = getattr(getattr(self._app, "ctx", None), "agent", None)
