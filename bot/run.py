@@ -70,7 +70,11 @@ def run(settings: Settings, train_only: bool = False) -> int:
     token_file.write_text(assistant.api_token)
     token_file.chmod(0o600)
 
+    # Ctrl-C and SIGTERM both stop cleanly. SIGINT is set explicitly because a shell that starts
+    # us in the background (`frontline run &`, CI scripts) leaves it ignored, and Python then
+    # installs no KeyboardInterrupt handler: Ctrl-C / kill -INT would do nothing.
     previous = signal.signal(signal.SIGTERM, _raise_stop)
+    previous_sigint = signal.signal(signal.SIGINT, _raise_stop)
     try:
         print(f"starting the action server (:{settings.actions_port}) and the Rasa server (:{settings.rasa_port})…", flush=True)
         assistant.start()
@@ -89,10 +93,10 @@ def run(settings: Settings, train_only: bool = False) -> int:
         return 0
     finally:
         # A second Ctrl-C while the servers shut down must not leave them orphaned.
-        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             assistant.stop()
         finally:
             signal.signal(signal.SIGTERM, previous)
-            signal.signal(signal.SIGINT, previous_int)
+            signal.signal(signal.SIGINT, previous_sigint)

@@ -46,7 +46,12 @@ def run_process(tmp_path: Path):
         "FRONTLINE_ACTIONS_PORT": str(free_port()),
     }
     out = open(tmp_path / "out.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    # Started with SIGINT ignored, as a shell starts a background job (`frontline run &`, CI
+    # scripts): Ctrl-C / kill -INT must stop it all the same.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
     deadline = time.monotonic() + 300
     while "Frontline is running" not in (tmp_path / "out.log").read_text():
         assert proc.poll() is None, (tmp_path / "out.log").read_text()
