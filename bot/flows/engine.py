@@ -21,7 +21,7 @@ from .answers import read_yes_no
 from .checks import CheckRegistry
 from .model import Flow, FlowSet, Step
 from .ports import KnowledgeBase
-from .runner import WAITING_KINDS, Run, first_escalation, new_state
+from .runner import STATE_DEFAULTS, WAITING_KINDS, Run, first_escalation, new_state
 from .turns import (
     BotMessage,
     Escalation,
@@ -47,16 +47,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 INTERRUPT_INTENTS = ("request_human", "cancel", "start_over")
-_STATE_DEFAULTS: Dict[str, Any] = {
-    "step": None,
-    "answers": {},
-    "attempts": {},
-    "trail": [],
-    "stack": [],
-    "pending_switch": None,
-    "started_at": None,
-    "trail_from": 0,
-}
 
 
 def _phrase(description: str) -> str:
@@ -287,7 +277,7 @@ def _coerce_state(state: Any) -> Optional[Dict[str, Any]]:
         logger.warning("ignoring malformed flow_state: %r", state)
         return None
     coerced = dict(state)
-    for key, default in _STATE_DEFAULTS.items():
+    for key, default in STATE_DEFAULTS.items():
         if default is None:
             coerced.setdefault(key, None)
         elif not isinstance(coerced.get(key), type(default)):

@@ -46,19 +46,23 @@ MSG_ARTICLES = "Here's what I found in the knowledge base:"
 MSG_GAVE_UP_END = "Sorry, I couldn't follow that, so I've stopped here."
 
 
+#: Every key of a flow state but ``flow``, with its starting value. Also what a stored state
+#: written by an older version is filled in with (``engine._coerce_state``).
+STATE_DEFAULTS: Dict[str, Any] = {
+    "step": None,
+    "answers": {},
+    "attempts": {},
+    "trail": [],
+    "stack": [],
+    "pending_switch": None,
+    "started_at": None,
+    "trail_from": 0,
+}
+
+
 def new_state(flow: Flow, now: datetime) -> Dict[str, Any]:
     """A fresh state for starting ``flow``."""
-    return {
-        "flow": flow.id,
-        "step": None,
-        "answers": {},
-        "attempts": {},
-        "trail": [],
-        "stack": [],
-        "pending_switch": None,
-        "started_at": now.isoformat(),
-        "trail_from": 0,
-    }
+    return {"flow": flow.id, **copy.deepcopy(STATE_DEFAULTS), "started_at": now.isoformat()}
 
 
 def jsonable(value: Any) -> Any:
