@@ -18,6 +18,15 @@ from bot.flows.engine import FlowEngine, UserTurn
 from bot.flows.model import FlowSet
 
 SMALL_TALK = {"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "cancel", "start_over"}
+#: What the bot does with an intent that never starts a flow.
+DECISIONS = {
+    "nlu_fallback": "clarify (low confidence: offers the likeliest topics and a human)",
+    "out_of_scope": "out of scope",
+    "request_human": "human (opens a ticket)",
+    "ticket_status": "ticket status",
+    "kb_question": "knowledge base (best article if confident enough, else says it found nothing)",
+    "kb_feedback": "knowledge-base feedback (records whether the last answer helped)",
+}
 
 
 @dataclass
@@ -43,18 +52,8 @@ def decide(parsed: Dict[str, Any], flows: FlowSet, engine: FlowEngine) -> Route:
         for r in (parsed.get("intent_ranking") or [])[:3]
     ]
     route = Route(parsed.get("text") or "", name, round(confidence, 3), entities, "", ranking=ranking)
-    if name == "nlu_fallback":
-        route.decision = "clarify (low confidence: offers the likeliest topics and a human)"
-    elif name == "out_of_scope":
-        route.decision = "out of scope"
-    elif name == "request_human":
-        route.decision = "human (opens a ticket)"
-    elif name == "ticket_status":
-        route.decision = "ticket status"
-    elif name == "kb_question":
-        route.decision = "knowledge base (best article if confident enough, else says it found nothing)"
-    elif name == "kb_feedback":
-        route.decision = "knowledge-base feedback (records whether the last answer helped)"
+    if name in DECISIONS:
+        route.decision = DECISIONS[name]
     elif name in SMALL_TALK:
         route.decision = f"small talk ({name})"
     else:
