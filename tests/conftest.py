@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -67,6 +67,24 @@ class Bot:
     def slots(self, sender: str) -> Dict[str, Any]:
         """Current slots of a conversation."""
         return self.api(f"/conversations/{sender}/tracker")["slots"]
+
+    def ticket_with_events(self, reference: str) -> Tuple[Any, List[Any]]:
+        """The ticket row with ``reference`` and its event rows in order, read from the database."""
+        from sqlalchemy import select
+
+        from bot.db.engine import make_engine
+        from bot.db.models import TicketEventRow, TicketRow
+
+        engine = make_engine(self.settings.database_url)
+        try:
+            with engine.connect() as conn:
+                ticket = conn.execute(select(TicketRow).where(TicketRow.reference == reference)).one()
+                events = conn.execute(
+                    select(TicketEventRow).where(TicketEventRow.ticket_id == ticket.id).order_by(TicketEventRow.id)
+                ).all()
+        finally:
+            engine.dispose()
+        return ticket, events
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from tests.local_http import LocalHttpServer
 
@@ -91,15 +91,8 @@ class FakeSlackApi(LocalHttpServer):
             if c.method == method and (c.status == 200 or not ok_only) and all(c.params.get(k) == v for k, v in where.items())
         ]
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
-        """Poll ``predicate`` until it returns something truthy; fail the test on timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; calls: {self.summary()}")
+    def _received(self) -> str:
+        return f"calls: {self.summary()}"
 
     def posts(self, channel: str, thread_ts: Optional[str] = "any") -> List[Call]:
         """chat.postMessage calls to ``channel`` (in ``thread_ts``, unless "any")."""

@@ -78,15 +78,8 @@ class WebhookReceiver(LocalHttpServer):
         with self._lock:
             return [r for r in self.requests if r.status != 200]
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
-        """Poll ``predicate`` until truthy; fail the test on timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; got {len(self.requests)} requests")
+    def _received(self) -> str:
+        return f"got {len(self.requests)} requests"
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 
 class LocalHttpServer:
@@ -33,6 +34,20 @@ class LocalHttpServer:
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         raise NotImplementedError
+
+    def _received(self) -> str:
+        """What the server got so far, for a time-out message."""
+        return "(nothing recorded)"
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+        """Poll ``predicate`` until it returns something truthy; fail the test on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {self._received()}")
 
     def start(self) -> "LocalHttpServer":
         """Start serving in the background."""

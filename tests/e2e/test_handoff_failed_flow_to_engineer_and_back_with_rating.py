@@ -11,10 +11,7 @@ import uuid
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
-from sqlalchemy import select
 
-from bot.db.engine import make_engine
-from bot.db.models import TicketEventRow, TicketRow
 from tests.conftest import ENGINEERS_CHANNEL, Bot, button_titles, texts
 from tests.fake_slack import (FakeSlackApi, SlackSender, block_text, button_labels, click_payload, event_body,
                               posted_message, thread_reply_event)
@@ -106,13 +103,7 @@ def test_failed_flow_goes_to_an_engineer_and_comes_back_with_a_rating(bot: Bot, 
     assert bot.slots(sender)["rating_for"] is None
 
     # Every step is on the ticket, in order.
-    engine = make_engine(bot.settings.database_url)
-    try:
-        with engine.connect() as conn:
-            ticket = conn.execute(select(TicketRow).where(TicketRow.reference == reference)).one()
-            events = conn.execute(select(TicketEventRow).where(TicketEventRow.ticket_id == ticket.id).order_by(TicketEventRow.id)).all()
-    finally:
-        engine.dispose()
+    ticket, events = bot.ticket_with_events(reference)
     assert (ticket.status, ticket.assignee, ticket.category) == ("resolved", ENGINEER, "vpn_connection")
     steps = [(e.kind, e.data.get("to") if e.kind == "status_changed" else e.data.get("source") or e.data.get("handoff") or e.data.get("rating")) for e in events]
     assert steps == [

@@ -7,10 +7,7 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import select
 
-from bot.db.engine import make_engine
-from bot.db.models import TicketEventRow, TicketRow
 from tests.conftest import Bot, button_titles, texts
 
 pytestmark = pytest.mark.e2e
@@ -43,12 +40,6 @@ def test_status_add_information_and_no_duplicate_ticket(bot: Bot) -> None:
     assert "only shown to the person who opened it" in texts(other)
     assert "printer" not in texts(other)
 
-    engine = make_engine(bot.settings.database_url)
-    try:
-        with engine.connect() as conn:
-            ticket = conn.execute(select(TicketRow).where(TicketRow.reference == reference)).one()
-            events = conn.execute(select(TicketEventRow).where(TicketEventRow.ticket_id == ticket.id).order_by(TicketEventRow.id)).all()
-    finally:
-        engine.dispose()
+    ticket, events = bot.ticket_with_events(reference)
     assert [(e.kind, e.body) for e in events][:2] == [("created", ticket.summary), ("message", "the printer on floor 3 is also affected")]
     assert events[2].kind == "message" and events[2].body.startswith("Escalated again: ")
