@@ -1,6 +1,6 @@
 # Frontline developer entry points. `make install` is idempotent and is called by `make run`
 # and `make test`, so a fresh clone needs nothing else.
-.PHONY: install run test lint lock browsers clean
+.PHONY: install run test lock browsers clean
 
 install:
 	@bash scripts/install.sh
