@@ -59,7 +59,14 @@ def run_process(tmp_path: Path):
         time.sleep(0.5)
     yield proc, env, tmp_path / "out.log"
     if proc.poll() is None:
-        proc.kill()
+        # The test failed with `frontline run` still up: kill its servers too (they run in
+        # their own process groups, so killing the supervisor alone would orphan them).
+        for pid in [*_servers(proc), proc.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait(10)
 
 
 def _servers(proc: subprocess.Popen) -> List[int]:
