@@ -8,6 +8,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 
+def wait_until(
+    predicate: Callable[[], Any], what: str, timeout: float = 60.0, context: Callable[[], str] = lambda: ""
+) -> Any:
+    """Poll ``predicate`` until it returns something truthy (returned); fail the test on timeout.
+
+    ``context`` adds what is known at that point to the failure message.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    extra = context()
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}" + (f"; {extra}" if extra else ""))
+
+
 class LocalHttpServer:
     """Serves every GET/POST with ``self._serve(handler)`` on 127.0.0.1 in a daemon thread."""
 
@@ -41,13 +58,7 @@ class LocalHttpServer:
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
         """Poll ``predicate`` until it returns something truthy; fail the test on timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {self._received()}")
+        return wait_until(predicate, what, timeout, lambda: self._received())
 
     def start(self) -> "LocalHttpServer":
         """Start serving in the background."""

@@ -6,30 +6,21 @@ hands back to the bot, which asks for a rating; the rating and every step are ti
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
 from tests.conftest import ENGINEERS_CHANNEL, Bot, button_titles, texts
 from tests.fake_slack import (FakeSlackApi, SlackSender, block_text, button_labels, click_payload, event_body,
                               posted_message, thread_reply_event)
+from tests.local_http import wait_until
 
 pytestmark = pytest.mark.e2e
 
 ENGINEER = "U0DANA"
 ENGINEER_NAME = "Person U0DANA"  # the fake Slack's users.info display name
 
-
-def wait(predicate: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def click(bot: Bot, sender: str, reply: List[Dict[str, Any]], title: str) -> List[Dict[str, Any]]:
@@ -74,7 +65,7 @@ def test_failed_flow_goes_to_an_engineer_and_comes_back_with_a_rating(bot: Bot, 
 
     # 3. Claim: the bot goes quiet and the user is told who joined.
     slack_click(slack, posted_message(post), "Claim")
-    wait(lambda: bot.slots(sender).get("handoff_active") is True, "handoff_active after Claim")
+    wait_until(lambda: bot.slots(sender).get("handoff_active") is True, "handoff_active after Claim")
     assert any(ENGINEER_NAME in (e.get("text") or "") and "joined" in e["text"] for e in bot_events(bot, sender))
 
     # 4. What the user writes goes to the ticket's thread, and the bot says nothing itself.
@@ -85,14 +76,14 @@ def test_failed_flow_goes_to_an_engineer_and_comes_back_with_a_rating(bot: Bot, 
     # 5. The engineer's reply in the thread reaches the user as the engineer's message.
     status, _, _ = slack.event(event_body(thread_reply_event(ENGINEER, "Please try the EU gateway", ENGINEERS_CHANNEL, thread)))
     assert status == 200
-    engineer_said = wait(lambda: [e for e in bot_events(bot, sender) if e.get("text") == "Please try the EU gateway"],
+    engineer_said = wait_until(lambda: [e for e in bot_events(bot, sender) if e.get("text") == "Please try the EU gateway"],
                          "the engineer's message in the user's conversation")
     assert engineer_said[0]["metadata"]["engineer"] == ENGINEER_NAME
 
     # 6. Resolve: back to the bot, which asks for a 1-5 rating.
     update = slack_api.wait_for(lambda: (slack_api.of("chat.update", ts=thread) or [None])[-1], what="the desk message update")
     slack_click(slack, {**posted_message(post), "blocks": update.params["blocks"]}, "Resolve")
-    wait(lambda: bot.slots(sender).get("handoff_active") is False, "handoff_active cleared after Resolve")
+    wait_until(lambda: bot.slots(sender).get("handoff_active") is False, "handoff_active cleared after Resolve")
     assert bot.slots(sender)["rating_for"] == reference
     question = [e for e in bot_events(bot, sender) if (e.get("data") or {}).get("buttons")][-1]
     assert [b["title"] for b in question["data"]["buttons"]] == ["1", "2", "3", "4", "5"]
