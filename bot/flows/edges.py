@@ -8,80 +8,27 @@ hand-over to a person when an ``ask`` step gives up without an ``on_give_up``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Set
 
-from bot.flows.model import END, Flow, Location, Next, Step
+from bot.flows.kinds.registry import kind_of
+from bot.flows.model import EDGE_KINDS, END, HUMAN, START, Edge, Flow, Step
 
-START = "__start__"
-HUMAN = "__human__"
-
-#: Step kinds after which the flow never continues with ``next``.
-TERMINAL_KINDS = ("escalate", "link")
-
-#: Edge kinds, used for styling: plain continuation, a conditional branch, the ``else`` branch,
-#: the yes/no answers of a ``resolve`` step, and an ``ask`` step giving up.
-EDGE_KINDS = ("next", "branch", "else", "yes", "no", "give_up", "start")
-
-
-@dataclass(frozen=True)
-class Edge:
-    """An arrow from ``source`` to ``target`` with a human-readable ``label``.
-
-    Attributes:
-        source: step id, or START.
-        target: step id (possibly an unknown one), END or HUMAN.
-        label: text for the arrow: a condition, "else", "yes", "no", "gave up" or "".
-        kind: one of EDGE_KINDS.
-        location: where the arrow was written (the ``next``/``on_give_up`` or the step itself).
-    """
-
-    source: str
-    target: str
-    label: str
-    kind: str
-    location: Location
-
-
-def _next_edges(step: Step, nxt: Next, prefix: str = "") -> List[Edge]:
-    """Edges for a step's ``next``; ``prefix`` is prepended to labels (used for resolve "no")."""
-    location = nxt.location or step.location
-    edges: List[Edge] = []
-    if nxt.branches:
-        for branch in nxt.branches:
-            if branch.condition is None:
-                label, kind = f"{prefix}else", "else"
-            else:
-                label, kind = f"{prefix}{branch.condition}", "branch"
-            edges.append(Edge(step.id, branch.target, label, kind, branch.location))
-        return edges
-    if nxt.target is not None:
-        label = prefix.rstrip(", ") if prefix else ""
-        kind = "no" if prefix else "next"
-        edges.append(Edge(step.id, nxt.target, label, kind, location))
-    return edges
+#: Kept for callers that import the pseudo nodes and edge type from here.
+__all__ = ["EDGE_KINDS", "END", "Edge", "HUMAN", "START", "exit_nodes", "flow_edges", "reachable_from",
+           "step_edges", "successors", "unknown_targets"]
 
 
 def step_edges(step: Step) -> List[Edge]:
-    """All arrows leaving ``step``, in a stable order.
+    """All arrows leaving ``step``, in a stable order (its kind decides, see ``StepKind.edges``).
 
     Args:
         step: the step to look at.
 
     Returns:
-        The outgoing edges: none for escalate/link steps; "yes" to END plus "no" edges for a
+        The outgoing edges: none for kinds that end the flow; "yes" to END plus "no" edges for a
         resolve step; the ``next`` edges plus a "gave up" edge for an ask step.
     """
-    if step.kind in TERMINAL_KINDS:
-        return []
-    if step.kind == "resolve":
-        yes = Edge(step.id, END, "yes", "yes", step.location)
-        return [yes] + _next_edges(step, step.next, prefix="no, ")
-    edges = _next_edges(step, step.next)
-    if step.kind == "ask":
-        target = step.on_give_up if step.on_give_up else HUMAN
-        edges.append(Edge(step.id, target, "gave up", "give_up", step.location))
-    return edges
+    return kind_of(step.kind).edges(step)
 
 
 def flow_edges(flow: Flow) -> List[Edge]:
@@ -122,7 +69,7 @@ def reachable_from(graph: Dict[str, List[str]], roots: Iterable[str],
 def exit_nodes(flow: Flow) -> Set[str]:
     """Nodes where the flow leaves for good: END, HUMAN and every escalate/link step."""
     exits = {END, HUMAN}
-    exits.update(step.id for step in flow.steps if step.kind in TERMINAL_KINDS)
+    exits.update(step.id for step in flow.steps if kind_of(step.kind).ends)
     return exits
 
 

@@ -13,20 +13,12 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.flows.edges import HUMAN, START, Edge, flow_edges
-from bot.flows.labels import KIND_STYLE, step_summary
+from bot.flows.kinds import registry
+from bot.flows.labels import kind_styles, step_summary
 from bot.flows.model import END, Flow, Step
 
-_MERMAID_SHAPES: Dict[str, str] = {
-    "say": '["{}"]',
-    "ask": '{{"{}"}}',
-    "kb": '[("{}")]',
-    "action": '{{{{"{}"}}}}',
-    "escalate": '>"{}"]',
-    "resolve": '(["{}"])',
-    "link": '[/"{}"/]',
-    "call": '[["{}"]]',
-    "missing": '["{}"]',
-}
+#: Mermaid shape of nodes that are not steps (the kinds bring their own, ``Style.mermaid``).
+_MISSING_SHAPE = '["{}"]'
 
 
 def _mermaid_escape(text: str) -> str:
@@ -50,7 +42,7 @@ def mermaid_id(node: str) -> str:
 
 def _step_node(step: Step) -> str:
     label = f"{_mermaid_escape(step.id)}<br/>{_mermaid_escape(step_summary(step))}"
-    return mermaid_id(step.id) + _MERMAID_SHAPES[step.kind].format(label)
+    return mermaid_id(step.id) + registry.kind_of(step.kind).style.mermaid.format(label)
 
 
 def _edge_line(edge: Edge) -> str:
@@ -88,9 +80,9 @@ def to_mermaid(flow: Flow) -> str:
     missing = sorted(t for t in targets if t not in known and t not in (END, HUMAN))
     for target in missing:
         label = _mermaid_escape(f"unknown step '{target}'")
-        lines.append(f"    {mermaid_id(target)}" + _MERMAID_SHAPES["missing"].format(label))
+        lines.append(f"    {mermaid_id(target)}" + _MISSING_SHAPE.format(label))
     lines.extend(_edge_line(edge) for edge in edges)
-    for kind, style in KIND_STYLE.items():
+    for kind, style in kind_styles().items():
         lines.append(f"    classDef k_{kind} fill:{style['fill']},stroke:{style['stroke']}")
     by_kind: Dict[str, List[str]] = {}
     for step in flow.steps:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from bot.flows.kinds.registry import kind_of
 from bot.flows.lint_flow import FlowContext, lint_flow
 from bot.flows.model import Flow, Problem, Step
 from bot.flows.yaml_lines import KeyLines
@@ -35,7 +36,8 @@ def call_cycle_problems(flows: Dict[str, Flow]) -> List[Problem]:
     """
     calls: Dict[str, List[Tuple[str, Step]]] = {}
     for flow in flows.values():
-        calls[flow.id] = [(str(s.body), s) for s in flow.steps if s.kind == "call"]
+        calls[flow.id] = [(target, s) for s in flow.steps
+                          if (target := kind_of(s.kind).calls(s)) is not None]
     problems: List[Problem] = []
     reported: Set[FrozenSet[str]] = set()
     for start in sorted(flows):

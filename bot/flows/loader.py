@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .expr import ExprError, parse
+from .kinds import registry
+from .kinds.base import StepKind
 from .model import (
     ANSWER_TYPES,
     END,
-    PRIORITIES,
-    STEP_KINDS,
     Answer,
     Branch,
     Flow,
@@ -39,35 +39,24 @@ from .model import (
     Trigger,
 )
 from .schema_check import scoped_schema_problems
-from .yamlnodes import item_line, key_line, node_line, to_plain, type_name
+from .schema_gen import SCHEMA_FILE
+from .yamlnodes import item_line, key_line, node_line, type_name
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
+SCHEMA_PATH = SCHEMA_FILE
 FLOW_FILE_SUFFIXES = (".yml", ".yaml")
 # Data files that live next to the flows but are not flows themselves.
 DATA_FILES = frozenset({"error_codes.yml", "error_codes.yaml"})
 
-DEFAULT_TEAM = "service-desk"
-DEFAULT_PRIORITY = "normal"
-MAX_TOP = 10
 
-_ATTACHMENT_KEYS = ("image", "link")
-_RETRY_KEYS = ("hint", "max_attempts", "on_give_up")
-ALLOWED_STEP_KEYS: Dict[str, Tuple[str, ...]] = {
-    "say": ("id", "say", "next") + _ATTACHMENT_KEYS,
-    "ask": ("id", "ask", "save_as", "answer", "next") + _RETRY_KEYS + _ATTACHMENT_KEYS,
-    "kb": ("id", "kb", "top", "next"),
-    "action": ("id", "action", "args", "save_as", "next"),
-    "escalate": ("id", "escalate"),
-    # resolve re-asks with a default hint; it takes no retry options (same as the schema).
-    "resolve": ("id", "resolve", "next") + _ATTACHMENT_KEYS,
-    "link": ("id", "link"),
-    "call": ("id", "call", "next"),
-}
+
+def allowed_step_keys() -> Dict[str, Tuple[str, ...]]:
+    """Kind name → every key a step of that kind may have (derived from the registered kinds)."""
+    return {kind.name: kind.keys() for kind in registry.all_kinds()}
+
+
 FLOW_KEYS = ("description", "triggers", "steps")
 TRIGGER_KEYS = ("intent", "entities")
 ANSWER_KEYS = ("type", "options", "pattern", "min", "max")
-ESCALATE_KEYS = ("team", "priority", "summary")
-_ENDING_KINDS = ("escalate", "link")
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +130,7 @@ def load_flows(
     digest_input: List[Tuple[str, bytes]] = []
     problems: List[Problem] = []
     accepted: Dict[str, List[Flow]] = {}  # file → flows, in file order
-    references: Dict[str, List[Tuple[Step, str]]] = {}
+    references: Dict[str, List[Tuple[Step, str, str]]] = {}
     defined_at: Dict[str, Location] = {}
     rejected_ids: Set[str] = set()
 
@@ -164,7 +153,12 @@ def load_flows(
         problems.extend(duplicates)
         if flows and not duplicates:
             accepted[file] = flows
-            references[file] = [(s, s.kind) for f in flows for s in f.steps if s.kind in ("link", "call")]
+            references[file] = [
+                (s, s.kind, target)
+                for f in flows
+                for s in f.steps
+                if (target := registry.kind_of(s.kind).flow_reference(s)) is not None
+            ]
             for flow in flows:
                 defined_at[flow.id] = flow.location
         else:
@@ -178,7 +172,7 @@ def load_flows(
 
 def _drop_files_with_dangling_references(
     accepted: Dict[str, List[Flow]],
-    references: Dict[str, List[Tuple[Step, str]]],
+    references: Dict[str, List[Tuple[Step, str, str]]],
     rejected_ids: Set[str],
 ) -> List[Problem]:
     problems: List[Problem] = []
@@ -188,8 +182,7 @@ def _drop_files_with_dangling_references(
         available = {flow.id for flows in accepted.values() for flow in flows}
         for file in list(accepted):
             file_problems = []
-            for step, kind in references[file]:
-                target = step.body
+            for step, kind, target in references[file]:
                 if target in available:
                     continue
                 if target in rejected_ids:
@@ -424,7 +417,7 @@ class _Builder:
             before = len(self.problems)
             step_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(item, dict):
-                self.error(at, f"{where}, step {index + 1}: expected a mapping with an 'id' and one of: {', '.join(STEP_KINDS)}")
+                self.error(at, f"{where}, step {index + 1}: expected a mapping with an 'id' and one of: {', '.join(registry.names())}")
                 ok = False
             elif not isinstance(step_id, str) or not step_id.strip():
                 self.error(key_line(item, "id", at), f"{where}, step {index + 1}: 'id' is required and must be text")
@@ -458,43 +451,67 @@ class _Builder:
 
     def build_step(self, step_id: str, item: Mapping[str, Any], at: int, following: str, known: Set[str]) -> Optional[Step]:
         where = f"step '{step_id}'"
-        kinds = [k for k in STEP_KINDS if k in item and not (k == "link" and isinstance(item[k], dict))]
+        kinds = registry.kinds_in(item)
         if len(kinds) != 1:
-            found = f"found {', '.join(kinds)}" if kinds else "found none"
-            self.error(at, f"{where}: a step must have exactly one of: {', '.join(STEP_KINDS)} ({found})")
+            every_kind = registry.names()
+            found = f"found {', '.join(k.name for k in kinds)}" if kinds else "found none"
+            self.error(at, f"{where}: a step must have exactly one of: {', '.join(every_kind)} ({found})")
             if not kinds:
                 # Usually a misspelt kind ("sya:"): point at the key and suggest the fix.
-                every_key = {k for keys in ALLOWED_STEP_KEYS.values() for k in keys}
+                every_key = {k for keys in allowed_step_keys().values() for k in keys}
                 for key in item:
                     if key not in every_key:
                         self.error(key_line(item, key, at), f"{where}: {unknown_key(key, every_key)}")
             return None
-        kind = kinds[0]
-        allowed = ALLOWED_STEP_KEYS[kind]
+        kind: StepKind = kinds[0]
+        allowed = kind.keys()
         errors_before = len(self.problems)
         for key in item:
             if key in allowed:
                 continue
-            if key == "next" and kind in _ENDING_KINDS:
-                self.error(key_line(item, key, at), f"{where}: a {kind} step ends the flow, so it cannot have 'next'")
-            elif key == "link" and kind not in ("say", "ask", "resolve"):
-                self.error(key_line(item, key, at), f"{where}: a link card ({{title, url}}) is only allowed on say, ask and resolve steps")
+            if key == "next" and kind.ends:
+                self.error(key_line(item, key, at), f"{where}: a {kind.name} step ends the flow, so it cannot have 'next'")
+            elif key == "link" and not kind.attachments:
+                with_cards = ", ".join(k.name for k in registry.all_kinds() if k.attachments)
+                with_cards = " and".join(with_cards.rsplit(",", 1))
+                self.error(key_line(item, key, at), f"{where}: a link card ({{title, url}}) is only allowed on {with_cards} steps")
             else:
                 self.error(key_line(item, key, at), f"{where}: {unknown_key(key, allowed)}")
 
         fields: Dict[str, Any] = {}
-        body = getattr(self, f"_body_{kind}")(where, item, at, fields, known)
-        if kind in ("say", "ask", "resolve"):
+        body = kind.parse(self, where, item, at, fields)
+        if kind.attachments:
             self._attachments(where, item, at, fields)
-        if kind == "ask":
-            self._retry(where, kind, item, at, fields, known)
-        if kind in _ENDING_KINDS:
+        if kind.retry:
+            self._retry(where, kind.name, item, at, fields, known)
+        if kind.ends:
             nxt = Next(target=END, implicit=True)
         else:
             nxt = self._next(where, item, at, following, known)
         if len(self.problems) != errors_before:
             return None
-        return Step(id=step_id, kind=kind, body=body, next=nxt, location=self.loc(at), **fields)
+        if body is None:
+            return None
+        return Step(id=step_id, kind=kind.name, body=body, next=nxt, location=self.loc(at), **fields)
+
+    # -- what step kinds use to read their keys (see StepKind.parse) ----------------------------
+
+    @staticmethod
+    def unknown_key(key: Any, allowed: Iterable[str]) -> str:
+        """"unknown key 'x' (expected one of: …; did you mean …?)" (see :func:`unknown_key`)."""
+        return unknown_key(key, allowed)
+
+    def text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
+        """The non-empty text under ``key``; reports "'key' must be <what>" otherwise."""
+        return self._text(where, item, key, at, what)
+
+    def save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
+        """The ``save_as`` name (default: the step id); reports a bad name."""
+        return self._save_as(where, item, at)
+
+    def answer(self, where: str, item: Mapping[str, Any], at: int) -> Optional[Answer]:
+        """The ``answer:`` mapping of a question (default: a text answer)."""
+        return self._answer(where, item, at)
 
     def _text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         value = item.get(key)
@@ -502,71 +519,6 @@ class _Builder:
             self.error(key_line(item, key, at), f"{where}: '{key}' must be {what}, found {type_name(value)}")
             return None
         return str(value)
-
-    def _body_say(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "say", at, "the message text")
-
-    def _body_resolve(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "resolve", at, "the yes/no question, e.g. \"Did that fix it?\"")
-
-    def _body_kb(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        top = item.get("top", 3)
-        if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
-            self.error(key_line(item, "top", at), f"{where}: 'top' must be a whole number from 1 to {MAX_TOP}")
-        else:
-            fields["top"] = int(top)
-        return self._text(where, item, "kb", at, "the search query (may use {placeholders})")
-
-    def _body_action(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        name = self._text(where, item, "action", at, "the name of a check, e.g. check_service_status")
-        args = item.get("args", {})
-        if args is None:
-            args = {}
-        if not isinstance(args, dict):
-            self.error(key_line(item, "args", at), f"{where}: 'args' must be a mapping of argument → value")
-        else:
-            for key, value in args.items():
-                if isinstance(value, (dict, list)):
-                    self.error(key_line(args, key, at), f"{where}: args.{key} must be a single value (text, number, true/false)")
-            fields["args"] = to_plain(args)
-        fields["save_as"] = self._save_as(where, item, at) or None
-        return name
-
-    def _body_ask(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        text = self._text(where, item, "ask", at, "the question text")
-        fields["save_as"] = self._save_as(where, item, at)
-        fields["answer"] = self._answer(f"ask {where}", item, at)
-        return text
-
-    def _body_escalate(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        node = item.get("escalate")
-        line = key_line(item, "escalate", at)
-        if node is None:
-            node = {}
-        if not isinstance(node, dict):
-            self.error(line, f"{where}: 'escalate' must be a mapping with {_expected(ESCALATE_KEYS)}")
-            return None
-        for key in node:
-            if key not in ESCALATE_KEYS:
-                self.error(key_line(node, key, line), f"{where}: escalate: {unknown_key(key, ESCALATE_KEYS)}")
-        team = node.get("team", DEFAULT_TEAM)
-        if not isinstance(team, str) or not team.strip():
-            self.error(key_line(node, "team", line), f"{where}: escalate.team must be a team name")
-        priority = node.get("priority", DEFAULT_PRIORITY)
-        if priority not in PRIORITIES:
-            self.error(key_line(node, "priority", line), f"{where}: escalate.priority must be one of {', '.join(PRIORITIES)} (found {priority!r})")
-        summary = node.get("summary", "")
-        if summary is None:
-            summary = ""
-        if not isinstance(summary, str):
-            self.error(key_line(node, "summary", line), f"{where}: escalate.summary must be text (may use {{placeholders}})")
-        return {"team": str(team).strip(), "priority": str(priority), "summary": str(summary)}
-
-    def _body_link(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "link", at, "the id of the flow to continue in")
-
-    def _body_call(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "call", at, "the id of the flow to run before continuing")
 
     def _save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
         save_as = item.get("save_as", item.get("id"))
@@ -763,3 +715,7 @@ def problems_as_json(problems: Iterable[Problem]) -> str:
         ],
         indent=2,
     )
+
+
+#: What step kinds parse with (``StepKind.parse``): reports problems and reads shared options.
+StepParser = _Builder

@@ -14,7 +14,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .model import STEP_KINDS, Location, Problem
+from .kinds import registry
+from .model import Location, Problem
+from .schema_gen import SCHEMA_FILE, build_schema
 from .yamlnodes import key_line, line_for_path, to_plain, type_name
 
 _cache_lock = threading.Lock()
@@ -32,7 +34,13 @@ _JSON_TYPES = {
 
 
 def _validator(schema_path: Path) -> Tuple[Any, Optional[str]]:
-    """Return (validator or None, error text) for the schema file, cached by mtime and size."""
+    """Return (validator or None, error text) for the schema file, cached by mtime and size.
+
+    The bundled schema is not read from disk: it is generated from the registered step kinds
+    (the committed file is the same text, kept fresh by a test), so plug-in kinds validate too.
+    """
+    if schema_path.resolve() == SCHEMA_FILE.resolve():
+        return _generated_validator(), None
     try:
         stat = schema_path.stat()
     except OSError:
@@ -46,6 +54,19 @@ def _validator(schema_path: Path) -> Tuple[Any, Optional[str]]:
         validator, error = _build_validator(schema_path)
         _cache[key] = (stamp, validator, error)
         return validator, error
+
+
+def _generated_validator() -> Any:
+    import jsonschema
+
+    key = f"<generated {registry.version()}>"
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is None:
+            schema = build_schema()
+            cached = ((0, 0), jsonschema.validators.validator_for(schema)(schema), None)
+            _cache[key] = cached
+        return cached[1]
 
 
 def _build_validator(schema_path: Path) -> Tuple[Any, Optional[str]]:
@@ -190,8 +211,8 @@ def _describe_path(root: Any, path: Sequence[Any]) -> Tuple[str, str]:
             if path[2] == "triggers":
                 prefix = f"flow '{flow_id}', trigger {path[3] + 1}: "
             elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                kinds = [k for k in STEP_KINDS if k in item and not (k == "link" and isinstance(item[k], dict))]
-                kind = f"{kinds[0]} " if len(kinds) == 1 else ""
+                kinds = registry.kinds_in(item)
+                kind = f"{kinds[0].name} " if len(kinds) == 1 else ""
                 prefix = f"{kind}step '{item['id']}': "
             else:
                 prefix = f"flow '{flow_id}', step {path[3] + 1}: "
