@@ -18,6 +18,7 @@ import difflib
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -101,14 +102,50 @@ def load_flow_file(
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(Location(str(path), 1), f"cannot read file: {exc}")]
-    flows, problems, _ = _load_text(str(path), text, schema_path)
+    flows, problems, _, _ = _load_text(str(path), text, schema_path)
     return flows, problems
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """One flow file as the loader read it (what the linter reuses instead of parsing again).
+
+    Attributes:
+        path: the file.
+        root: the parsed YAML tree (ruamel round-trip, with lines), None if it did not parse.
+        flows: the file's own flows (empty if it has errors), before cross-file checks.
+        declared: ids of every flow written in the file, loadable or not.
+    """
+
+    path: Path
+    root: Any
+    flows: Tuple[Flow, ...]
+    declared: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DirectoryLoad:
+    """Everything ``load_directory`` found: the runnable flows, all problems and each file."""
+
+    flow_set: FlowSet
+    problems: List[Problem]
+    files: Tuple[FileLoad, ...]
 
 
 def load_flows(
     directory: Path, *, schema_path: Optional[Path] = SCHEMA_PATH
 ) -> Tuple[FlowSet, List[Problem]]:
-    """Load every flow file in ``directory``.
+    """Load every flow file in ``directory`` (see :func:`load_directory`).
+
+    Returns:
+        The FlowSet and all problems, errors and warnings, in file order.
+    """
+    loaded = load_directory(directory, schema_path=schema_path)
+    return loaded.flow_set, loaded.problems
+
+
+def load_directory(directory: Path, *, schema_path: Optional[Path] = SCHEMA_PATH) -> DirectoryLoad:
+    """Load every flow file in ``directory``, each parsed once.
 
     Files with errors contribute no flows, and neither do files whose ``link``/``call`` steps
     point at flows that are missing or were rejected (applied until nothing changes), so every
@@ -119,13 +156,14 @@ def load_flows(
         schema_path: JSON Schema to validate against; skipped when None or missing.
 
     Returns:
-        The FlowSet (fingerprint = sha256 over the flow files' names and contents) and all
-        problems, errors and warnings, in file order.
+        The FlowSet (fingerprint = sha256 over the flow files' names and contents), all
+        problems, errors and warnings, in file order, and what was read from each file.
     """
     directory = Path(directory)
     if not directory.is_dir():
         problem = Problem(Location(str(directory), 1), "flow directory does not exist")
-        return FlowSet({}, _fingerprint([])), [problem]
+        return DirectoryLoad(FlowSet({}, _fingerprint([])), [problem], ())
+    files: List[FileLoad] = []
 
     digest_input: List[Tuple[str, bytes]] = []
     problems: List[Problem] = []
@@ -143,7 +181,8 @@ def load_flows(
             problems.append(Problem(Location(file, 1), f"cannot read file: {exc}"))
             continue
         digest_input.append((path.name, raw))
-        flows, file_problems, declared = _load_text(file, text, schema_path)
+        flows, file_problems, declared, root = _load_text(file, text, schema_path)
+        files.append(FileLoad(path, root, tuple(flows), tuple(declared)))
         problems.extend(file_problems)
         duplicates = [
             Problem(f.location, f"flow '{f.id}' is already defined at {defined_at[f.id]}")
@@ -167,7 +206,7 @@ def load_flows(
 
     problems.extend(_drop_files_with_dangling_references(accepted, references, rejected_ids))
     flows_by_id = {flow.id: flow for flows in accepted.values() for flow in flows}
-    return FlowSet(flows_by_id, _fingerprint(digest_input)), problems
+    return DirectoryLoad(FlowSet(flows_by_id, _fingerprint(digest_input)), problems, tuple(files))
 
 
 def _drop_files_with_dangling_references(
@@ -213,11 +252,12 @@ def _fingerprint(files: Sequence[Tuple[str, bytes]]) -> str:
 
 def _load_text(
     file: str, text: str, schema_path: Optional[Path]
-) -> Tuple[List[Flow], List[Problem], List[str]]:
-    """Parse and validate one file's text; returns flows, problems and the flow ids declared."""
+) -> Tuple[List[Flow], List[Problem], List[str], Any]:
+    """Parse and validate one file's text; returns flows, problems, the flow ids declared and
+    the parsed YAML tree (None if it did not parse)."""
     root, syntax_problem = _parse_yaml(file, text)
     if syntax_problem is not None:
-        return [], [syntax_problem], []
+        return [], [syntax_problem], [], None
     builder = _Builder(file)
     flows = builder.build_file(root)
     own = builder.problems
@@ -228,7 +268,7 @@ def _load_text(
     problems = _dedupe(sorted(problems, key=lambda p: p.location.line))
     if any(p.severity == "error" for p in problems):
         flows = []
-    return flows, problems, builder.declared_ids
+    return flows, problems, builder.declared_ids, root
 
 
 def _dedupe(problems: Iterable[Problem]) -> List[Problem]:
