@@ -1,20 +1,20 @@
 """Load flow files (YAML) into the model, reporting every problem with its file and line.
 
-Two layers of validation run on each file:
+Each file is parsed once and checked in two parts that never overlap:
 
-1. the JSON Schema in ``bot/flows/schema.json`` (when present) — the shared, declarative
-   description of the format that editors and the linter also use;
-2. the loader's own checks — everything the engine relies on (exactly one step kind, known
-   keys, valid ``next`` targets, conditional ``next`` shape, expression syntax, regexes …).
+1. its shape — keys, types, enums, required keys, one kind per step — by the JSON Schema
+   generated from the step kinds (:mod:`bot.flows.schema_gen`, messages by
+   :mod:`bot.flows.schema_check`); an extra, stricter schema file may be given too;
+2. what a schema cannot say, by the builder here: duplicate step ids and option values,
+   ``next``/``on_give_up`` targets, condition syntax, regexes, min > max, and across files
+   duplicate flow ids and ``link``/``call`` targets.
 
-Both report ``Problem(Location(file, line), message)``. When both complain about the same line
-only the loader's own (more specific) message is kept. A file with any error contributes no
+Both report ``Problem(Location(file, line), message)``. A file with any error contributes no
 flows, so the engine only ever sees flows it can run.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -39,9 +39,9 @@ from .model import (
     Step,
     Trigger,
 )
-from .schema_check import scoped_schema_problems
+from .schema_check import format_problems, schema_problems
 from .schema_gen import SCHEMA_FILE
-from .yamlnodes import item_line, key_line, node_line, type_name
+from .yamlnodes import item_line, key_line
 
 SCHEMA_PATH = SCHEMA_FILE
 FLOW_FILE_SUFFIXES = (".yml", ".yaml")
@@ -50,14 +50,6 @@ DATA_FILES = frozenset({"error_codes.yml", "error_codes.yaml"})
 
 
 
-def allowed_step_keys() -> Dict[str, Tuple[str, ...]]:
-    """Kind name → every key a step of that kind may have (derived from the registered kinds)."""
-    return {kind.name: kind.keys() for kind in registry.all_kinds()}
-
-
-FLOW_KEYS = ("description", "triggers", "steps")
-TRIGGER_KEYS = ("intent", "entities")
-ANSWER_KEYS = ("type", "options", "pattern", "min", "max")
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,28 +250,15 @@ def _load_text(
     root, syntax_problem = _parse_yaml(file, text)
     if syntax_problem is not None:
         return [], [syntax_problem], [], None
+    problems = format_problems(file, root)
+    if schema_path is not None and Path(schema_path).resolve() != SCHEMA_FILE.resolve():
+        problems += schema_problems(file, root, schema_path)  # an extra, stricter schema
     builder = _Builder(file)
     flows = builder.build_file(root)
-    own = builder.problems
-    from_schema = scoped_schema_problems(file, root, schema_path) if schema_path is not None else []
-    # Where the loader already explained a line or a whole step, schema messages are noise.
-    covered = {p.location.line for p in own} | builder.error_scopes
-    problems = own + [p for p, scope in from_schema if p.location.line not in covered and scope not in covered]
-    problems = _dedupe(sorted(problems, key=lambda p: p.location.line))
-    if any(p.severity == "error" for p in problems):
+    problems = sorted(problems + builder.problems, key=lambda p: p.location.line)
+    if builder.failures or any(p.severity == "error" for p in problems):
         flows = []
     return flows, problems, builder.declared_ids, root
-
-
-def _dedupe(problems: Iterable[Problem]) -> List[Problem]:
-    seen: Set[Tuple[int, str]] = set()
-    unique = []
-    for problem in problems:
-        key = (problem.location.line, problem.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(problem)
-    return unique
 
 
 def _parse_yaml(file: str, text: str) -> Tuple[Any, Optional[Problem]]:
@@ -303,29 +282,34 @@ def _expected(keys: Iterable[str]) -> str:
     return ", ".join(sorted(keys))
 
 
-def unknown_key(key: Any, allowed: Iterable[str]) -> str:
-    """"unknown key 'nxt' (expected one of: ...; did you mean 'next'?)" for a misspelt key."""
-    allowed = sorted(allowed)
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{key}' (expected one of: {', '.join(allowed)}{guess})"
-
-
 # --------------------------------------------------------------------------------------------
 # Building the model (and the loader's own checks)
 
 
 class _Builder:
-    """Builds Flow objects from one file's YAML tree, collecting problems as it goes."""
+    """Builds Flow objects from one file's YAML tree, checking what the schema cannot say.
+
+    The file's shape (keys, types, enums, required keys) is the JSON Schema's job and is
+    reported by :mod:`bot.flows.schema_check`; where the tree is malformed the builder only
+    notes that it cannot build that part (:meth:`malformed`) and says nothing, so every problem
+    is reported once. It reports itself what needs the whole file or the language: duplicate ids
+    and option values, ``next``/``on_give_up`` targets, condition syntax, regexes, min > max.
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: List[Problem] = []
         self.declared_ids: List[str] = []
-        self.error_scopes: Set[int] = set()  # lines of steps/triggers that had errors
+        self.failures = 0  # errors reported here plus malformed parts the schema reports
 
     def error(self, line: int, message: str) -> None:
+        """Report a problem only the loader can see."""
         self.problems.append(Problem(Location(self.file, line), message))
+        self.failures += 1
+
+    def malformed(self) -> None:
+        """Note a part that does not match the schema (reported there) and cannot be built."""
+        self.failures += 1
 
     def loc(self, line: int) -> Location:
         return Location(self.file, line)
@@ -334,30 +318,26 @@ class _Builder:
 
     def build_file(self, root: Any) -> List[Flow]:
         if root is None:
-            self.error(1, "the file is empty (expected a top-level 'flows:' mapping)")
+            self.malformed()
             return []
         if not isinstance(root, dict):
-            self.error(node_line(root), f"expected a top-level 'flows:' mapping, found {type_name(root)}")
+            self.malformed()
             return []
         for key in root:
             if key != "flows":
-                self.error(key_line(root, key), f"unknown top-level key '{key}' (expected: flows)")
+                self.malformed()
         if "flows" not in root:
-            self.error(node_line(root), "missing top-level key 'flows'")
+            self.malformed()
             return []
         flows_node = root["flows"]
         if not isinstance(flows_node, dict) or not flows_node:
-            self.error(
-                key_line(root, "flows"),
-                "'flows' must be a mapping of flow id → flow (found "
-                f"{'an empty mapping' if isinstance(flows_node, dict) else type_name(flows_node)})",
-            )
+            self.malformed()
             return []
         flows = []
         for flow_id, body in flows_node.items():
             line = key_line(flows_node, flow_id)
             if not isinstance(flow_id, str) or not flow_id.strip():
-                self.error(line, f"flow id must be text, found {type_name(flow_id)}")
+                self.malformed()
                 continue
             self.declared_ids.append(flow_id)
             flow = self.build_flow(flow_id, body, line)
@@ -368,18 +348,12 @@ class _Builder:
     def build_flow(self, flow_id: str, body: Any, line: int) -> Optional[Flow]:
         where = f"flow '{flow_id}'"
         if not isinstance(body, dict):
-            self.error(line, f"{where}: expected a mapping with {_expected(FLOW_KEYS)}, found {type_name(body)}")
+            self.malformed()
             return None
-        for key in body:
-            if key not in FLOW_KEYS:
-                self.error(key_line(body, key), f"{where}: {unknown_key(key, FLOW_KEYS)}")
         ok = True
         description = body.get("description")
         if not isinstance(description, str) or not description.strip():
-            self.error(
-                key_line(body, "description", line),
-                f"{where}: 'description' is required and must be text (a one-line summary shown to users)",
-            )
+            self.malformed()
             ok = False
         triggers = self.build_triggers(where, body, line)
         steps = self.build_steps(where, body, line)
@@ -390,34 +364,27 @@ class _Builder:
     def build_triggers(self, where: str, body: Mapping[str, Any], line: int) -> Optional[Tuple[Trigger, ...]]:
         node = body.get("triggers")
         if not isinstance(node, list) or not node:
-            self.error(
-                key_line(body, "triggers", line),
-                f"{where}: 'triggers' must be a list with at least one {{intent: ...}} item",
-            )
+            self.malformed()
             return None
         triggers: List[Trigger] = []
         ok = True
         for index, item in enumerate(node):
             item_at = item_line(node, index)
             label = f"{where}, trigger {index + 1}"
-            before = len(self.problems)
+            before = self.failures
             triggers.extend(self.build_trigger(label, item, item_at))
-            if len(self.problems) != before:
-                self.error_scopes.add(item_at)
+            if self.failures != before:
                 ok = False
         return tuple(triggers) if ok else None
 
     def build_trigger(self, label: str, item: Any, item_at: int) -> List[Trigger]:
         """One trigger, as a list that is empty when the trigger has errors."""
         if not isinstance(item, dict):
-            self.error(item_at, f"{label}: expected a mapping like {{intent: name}}, found {type_name(item)}")
+            self.malformed()
             return []
-        for key in item:
-            if key not in TRIGGER_KEYS:
-                self.error(key_line(item, key, item_at), f"{label}: {unknown_key(key, TRIGGER_KEYS)}")
         intent = item.get("intent")
         if not isinstance(intent, str) or not intent.strip():
-            self.error(key_line(item, "intent", item_at), f"{label}: 'intent' is required and must be an intent name")
+            self.malformed()
             return []
         guards = self.build_guards(label, item, item_at)
         if guards is None:
@@ -429,14 +396,14 @@ class _Builder:
         if node is None:
             return {}
         if not isinstance(node, dict):
-            self.error(key_line(item, "entities", item_at), f"{label}: 'entities' must map entity name → value or list of values")
+            self.malformed()
             return None
         guards: Dict[str, Tuple[str, ...]] = {}
         ok = True
         for entity, values in node.items():
             values = values if isinstance(values, list) else [values]
             if not values or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
-                self.error(key_line(node, entity, item_at), f"{label}: entity '{entity}' must list one or more text values")
+                self.malformed()
                 ok = False
                 continue
             guards[str(entity)] = tuple(str(v) for v in values)
@@ -447,24 +414,24 @@ class _Builder:
     def build_steps(self, where: str, body: Mapping[str, Any], line: int) -> Optional[Tuple[Step, ...]]:
         node = body.get("steps")
         if not isinstance(node, list) or not node:
-            self.error(key_line(body, "steps", line), f"{where}: 'steps' must be a non-empty list of steps")
+            self.malformed()
             return None
         ids: List[Optional[str]] = []
         seen: Dict[str, int] = {}
         ok = True
         for index, item in enumerate(node):
             at = item_line(node, index)
-            before = len(self.problems)
+            before = self.failures
             step_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(item, dict):
-                self.error(at, f"{where}, step {index + 1}: expected a mapping with an 'id' and one of: {', '.join(registry.names())}")
+                self.malformed()
                 ok = False
             elif not isinstance(step_id, str) or not step_id.strip():
-                self.error(key_line(item, "id", at), f"{where}, step {index + 1}: 'id' is required and must be text")
+                self.malformed()
                 ok = False
                 step_id = None
             elif step_id == END:
-                self.error(key_line(item, "id", at), f"step '{step_id}': 'END' is reserved (it means: the flow ends)")
+                self.malformed()
                 ok = False
             elif step_id in seen:
                 self.error(key_line(item, "id", at), f"step '{step_id}': duplicate step id (first defined at line {seen[step_id]})")
@@ -472,8 +439,8 @@ class _Builder:
             else:
                 seen[step_id] = key_line(item, "id", at)
             ids.append(step_id if isinstance(step_id, str) else None)
-            if len(self.problems) != before:
-                self.error_scopes.add(at)
+            if self.failures != before:
+                ok = False
 
         known = set(seen)
         steps: List[Step] = []
@@ -483,7 +450,6 @@ class _Builder:
             following = ids[index + 1] or END if index + 1 < len(ids) else END
             step = self.build_step(str(ids[index]), item, item_line(node, index), following, known)
             if step is None:
-                self.error_scopes.add(item_line(node, index))
                 ok = False
             else:
                 steps.append(step)
@@ -492,31 +458,12 @@ class _Builder:
     def build_step(self, step_id: str, item: Mapping[str, Any], at: int, following: str, known: Set[str]) -> Optional[Step]:
         where = f"step '{step_id}'"
         kinds = registry.kinds_in(item)
-        if len(kinds) != 1:
-            every_kind = registry.names()
-            found = f"found {', '.join(k.name for k in kinds)}" if kinds else "found none"
-            self.error(at, f"{where}: a step must have exactly one of: {', '.join(every_kind)} ({found})")
-            if not kinds:
-                # Usually a misspelt kind ("sya:"): point at the key and suggest the fix.
-                every_key = {k for keys in allowed_step_keys().values() for k in keys}
-                for key in item:
-                    if key not in every_key:
-                        self.error(key_line(item, key, at), f"{where}: {unknown_key(key, every_key)}")
+        if len(kinds) != 1:  # explained by the schema check (exactly one kind key)
+            self.malformed()
             return None
         kind: StepKind = kinds[0]
-        allowed = kind.keys()
-        errors_before = len(self.problems)
-        for key in item:
-            if key in allowed:
-                continue
-            if key == "next" and kind.ends:
-                self.error(key_line(item, key, at), f"{where}: a {kind.name} step ends the flow, so it cannot have 'next'")
-            elif key == "link" and not kind.attachments:
-                with_cards = ", ".join(k.name for k in registry.all_kinds() if k.attachments)
-                with_cards = " and".join(with_cards.rsplit(",", 1))
-                self.error(key_line(item, key, at), f"{where}: a link card ({{title, url}}) is only allowed on {with_cards} steps")
-            else:
-                self.error(key_line(item, key, at), f"{where}: {unknown_key(key, allowed)}")
+        errors_before = self.failures
+        # Keys the kind does not take are the schema's to report; they reject the file there.
 
         fields: Dict[str, Any] = {}
         body = kind.parse(self, where, item, at, fields)
@@ -528,18 +475,13 @@ class _Builder:
             nxt = Next(target=END, implicit=True)
         else:
             nxt = self._next(where, item, at, following, known)
-        if len(self.problems) != errors_before:
+        if self.failures != errors_before:
             return None
         if body is None:
             return None
         return Step(id=step_id, kind=kind.name, body=body, next=nxt, location=self.loc(at), **fields)
 
     # -- what step kinds use to read their keys (see StepKind.parse) ----------------------------
-
-    @staticmethod
-    def unknown_key(key: Any, allowed: Iterable[str]) -> str:
-        """"unknown key 'x' (expected one of: …; did you mean …?)" (see :func:`unknown_key`)."""
-        return unknown_key(key, allowed)
 
     def text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         """The non-empty text under ``key``; reports "'key' must be <what>" otherwise."""
@@ -555,19 +497,18 @@ class _Builder:
 
     def _text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.error(key_line(item, key, at), f"{where}: '{key}' must be {what}, found {type_name(value)}")
+        if not isinstance(value, str) or not value:
+            self.malformed()
+            return None
+        if not value.strip():  # "   ": the schema's minLength cannot see it is blank
+            self.error(key_line(item, key, at), f"{where}: '{key}' must be {what}, found blank text")
             return None
         return str(value)
 
     def _save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
         save_as = item.get("save_as", item.get("id"))
         if not isinstance(save_as, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", save_as):
-            self.error(
-                key_line(item, "save_as", at),
-                f"{where}: 'save_as' must be a name of letters, digits and _ (it is used as {{name}} in "
-                "templates and conditions)",
-            )
+            self.malformed()
             return None
         return save_as
 
@@ -575,7 +516,7 @@ class _Builder:
         if "image" in item:
             image = item["image"]
             if not isinstance(image, str) or not image.strip():
-                self.error(key_line(item, "image", at), f"{where}: 'image' must be an image URL")
+                self.malformed()
             else:
                 fields["image"] = str(image).strip()
         if "link" in item:
@@ -583,21 +524,23 @@ class _Builder:
             if not isinstance(link, dict) or set(link) != {"title", "url"} or not all(
                 isinstance(v, str) and v.strip() for v in link.values()
             ):
-                self.error(key_line(item, "link", at), f"{where}: 'link' must be {{title: text, url: text}}")
+                self.malformed()
             else:
                 fields["link"] = {"title": str(link["title"]), "url": str(link["url"])}
 
     def _retry(self, where: str, kind: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> None:
         if "hint" in item:
             hint = item["hint"]
-            if not isinstance(hint, str) or not hint.strip():
+            if not isinstance(hint, str) or not hint:
+                self.malformed()
+            elif not hint.strip():  # "   ": the schema's minLength cannot see it is blank
                 self.error(key_line(item, "hint", at), f"{where}: 'hint' must be text shown when an answer is not understood")
             else:
                 fields["hint"] = str(hint)
         if "max_attempts" in item:
             attempts = item["max_attempts"]
             if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-                self.error(key_line(item, "max_attempts", at), f"{where}: 'max_attempts' must be a whole number ≥ 1")
+                self.malformed()
             else:
                 fields["max_attempts"] = int(attempts)
         if "on_give_up" in item:
@@ -616,19 +559,12 @@ class _Builder:
             return Answer()
         line = key_line(item, "answer", at)
         if not isinstance(node, dict):
-            self.error(line, f"{where}: 'answer' must be a mapping with type: {', '.join(ANSWER_TYPES)}")
+            self.malformed()
             return None
-        for key in node:
-            if key not in ANSWER_KEYS:
-                self.error(key_line(node, key, line), f"{where}: answer: {unknown_key(key, ANSWER_KEYS)}")
         kind = node.get("type", "text")
         if kind not in ANSWER_TYPES:
-            self.error(key_line(node, "type", line), f"{where}: answer.type must be one of {', '.join(ANSWER_TYPES)} (found {kind!r})")
+            self.malformed()
             return None
-        owners = {"options": "choice", "pattern": "regex", "min": "number", "max": "number"}
-        for key, owner in owners.items():
-            if key in node and kind != owner:
-                self.error(key_line(node, key, line), f"{where}: answer.{key} is only used with type: {owner} (this answer is type: {kind})")
         options = self._options(where, node, line) if kind == "choice" else ()
         pattern = self._pattern(where, node, line) if kind == "regex" else None
         minimum = self._bound(where, node, "min", line) if kind == "number" else None
@@ -640,7 +576,7 @@ class _Builder:
     def _options(self, where: str, node: Mapping[str, Any], line: int) -> Tuple[Option, ...]:
         items = node.get("options")
         if not isinstance(items, list) or not items:
-            self.error(key_line(node, "options", line), f"{where}: a choice answer needs 'options': a list of {{label, value}}")
+            self.malformed()
             return ()
         options: List[Option] = []
         seen: Set[str] = set()
@@ -651,11 +587,11 @@ class _Builder:
             elif isinstance(option, dict) and isinstance(option.get("label"), (str, int, float)):
                 extra = set(option) - {"label", "value"}
                 if extra:
-                    self.error(at, f"{where}: option {index + 1}: unknown key '{sorted(extra)[0]}' (expected one of: label, value)")
+                    self.malformed()
                 label = str(option["label"])
                 value = str(option.get("value", label))
             else:
-                self.error(at, f"{where}: option {index + 1} must be {{label: text, value: text}}")
+                self.malformed()
                 continue
             if value.casefold() in seen:
                 self.error(at, f"{where}: option value {value!r} is used twice")
@@ -666,7 +602,7 @@ class _Builder:
     def _pattern(self, where: str, node: Mapping[str, Any], line: int) -> Optional[str]:
         pattern = node.get("pattern")
         if not isinstance(pattern, str) or not pattern:
-            self.error(key_line(node, "pattern", line), f"{where}: a regex answer needs 'pattern' (a regular expression)")
+            self.malformed()
             return None
         try:
             re.compile(pattern)
@@ -680,7 +616,7 @@ class _Builder:
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(key_line(node, key, line), f"{where}: answer.{key} must be a number")
+            self.malformed()
             return None
         return float(value)
 
@@ -696,11 +632,7 @@ class _Builder:
             self._target(where, "next", node, line, known)
             return Next(target=node, location=location)
         if not isinstance(node, list) or not node:
-            self.error(
-                line,
-                f"{where}: 'next' must be a step id, END, or a list of {{if: <condition>, then: <step>}} "
-                "items ending with {else: <step>}",
-            )
+            self.malformed()
             return Next(target=following, implicit=True)
         branches: List[Branch] = []
         for index, arm in enumerate(node):
@@ -713,14 +645,13 @@ class _Builder:
                 branches.append(Branch(None, str(arm["else"]), self.loc(arm_line)))
                 continue
             if not isinstance(arm, dict) or set(arm) != {"if", "then"}:
-                keys = ", ".join(sorted(map(str, arm))) if isinstance(arm, dict) else type_name(arm)
-                self.error(arm_line, f"{where}: each 'next' item must be {{if: <condition>, then: <step>}} or {{else: <step>}} (found {keys})")
+                self.malformed()
                 continue
             condition = arm["if"]
             if isinstance(condition, bool):
                 condition = "true" if condition else "false"
             if not isinstance(condition, str):
-                self.error(key_line(arm, "if", arm_line), f"{where}: 'if' must be a condition such as: answer == \"yes\"")
+                self.malformed()
                 continue
             try:
                 parse(condition)
@@ -729,11 +660,14 @@ class _Builder:
             self._target(where, "then", arm["then"], arm_line, known)
             branches.append(Branch(str(condition), str(arm["then"]), self.loc(arm_line)))
         if not branches or branches[-1].condition is not None:
-            self.error(line, f"{where}: a conditional 'next' must end with an {{else: <step id or END>}} item")
+            self.malformed()
         return Next(branches=tuple(branches), location=location)
 
     def _target(self, where: str, key: str, target: Any, line: int, known: Set[str]) -> None:
         if isinstance(target, str) and (target == END or target in known):
+            return
+        if not isinstance(target, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
+            self.malformed()  # not even a step id: the schema says so
             return
         self.error(
             line,

@@ -1,20 +1,25 @@
 """Validate a flow file's YAML tree against the JSON Schema and map errors back to lines.
 
-jsonschema reports a path of keys and indexes; we follow it through the ruamel round-trip tree
-to find the line, and rewrite the most common error kinds into messages a content designer can
-act on ("step 'x': unknown key 'nxt' (expected one of: ...)").
+The schema (generated from the step kinds, :mod:`bot.flows.schema_gen`) is the only description
+of the file's shape: keys, types, enums, required keys. The loader checks only what a schema
+cannot say. jsonschema reports a path of keys and indexes; we follow it through the ruamel
+round-trip tree to find the line, and rewrite each error into one message a content designer can
+act on ("step 'x': unknown key 'nxt' (expected one of: ...; did you mean 'next'?)"). A step that
+does not have exactly one kind key is explained once, as that, instead of by every variant.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import threading
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .kinds import registry
+from .kinds.base import ATTACHMENT_KEYS
 from .model import Location, Problem
 from .schema_gen import SCHEMA_FILE, build_schema
 from .yamlnodes import key_line, line_for_path, to_plain, type_name
@@ -82,6 +87,11 @@ def _build_validator(schema_path: Path) -> Tuple[Any, Optional[str]]:
     return cls(schema), None
 
 
+def format_problems(file: str, root: Any) -> List[Problem]:
+    """Validate ``root`` (a ruamel tree) against the schema generated from the step kinds."""
+    return schema_problems(file, root, SCHEMA_FILE)
+
+
 def schema_problems(file: str, root: Any, schema_path: Path) -> List[Problem]:
     """Validate ``root`` (a ruamel tree) against the schema at ``schema_path``.
 
@@ -101,10 +111,75 @@ def scoped_schema_problems(file: str, root: Any, schema_path: Path) -> List[Tupl
         return [(Problem(Location(file, 1), broken, severity="warning"), 1)]
     if validator is None:
         return []
-    problems: List[Tuple[Problem, int]] = []
+    problems, explained = _kind_count_problems(file, root)
+    unknown: set = set()
+    said = {(p.location.line, p.message) for p, _ in problems}
     for error in sorted(validator.iter_errors(to_plain(root)), key=lambda e: list(map(str, e.absolute_path))):
-        problems.extend(_explain(file, root, error))
+        if any(tuple(error.absolute_path)[: len(step)] == step for step in explained):
+            continue
+        for problem, scope in _explain(file, root, error):
+            # One message per misspelt key, even when several schema rules reject it.
+            key = (problem.location.line, problem.message.split("(expected")[0])
+            if "unknown key" in problem.message:
+                if key in unknown:
+                    continue
+                unknown.add(key)
+            # Several rules can check the same node (e.g. a link card via the step and its kind).
+            if (problem.location.line, problem.message) in said:
+                continue
+            said.add((problem.location.line, problem.message))
+            problems.append((problem, scope))
     return problems
+
+
+def _kind_count_problems(file: str, root: Any) -> Tuple[List[Tuple[Problem, int]], List[Tuple[Any, ...]]]:
+    """Steps without exactly one kind key: one message each (and the paths explained)."""
+    problems: List[Tuple[Problem, int]] = []
+    explained: List[Tuple[Any, ...]] = []
+    flows = root.get("flows") if isinstance(root, dict) else None
+    for flow_id, flow in (flows or {}).items() if isinstance(flows, dict) else ():
+        steps = flow.get("steps") if isinstance(flow, dict) else None
+        for index, item in enumerate(steps if isinstance(steps, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            kinds = registry.kinds_in(item)
+            if len(kinds) == 1:
+                continue
+            path = ("flows", flow_id, "steps", index)
+            at = line_for_path(root, path)
+            step_id = item.get("id")
+            where = f"step '{step_id}'" if isinstance(step_id, str) else f"flow '{flow_id}', step {index + 1}"
+            found = f"found {', '.join(k.name for k in kinds)}" if kinds else "found none"
+            every = ", ".join(registry.names())
+            problems.append((Problem(Location(file, at), f"{where}: a step must have exactly one of: {every} ({found})"), at))
+            if not kinds:
+                # Usually a misspelt kind ("sya:"): point at the key and suggest the fix.
+                every_key = {k for kind in registry.all_kinds() for k in kind.keys()}
+                for key in item:
+                    if key not in every_key:
+                        problems.append((Problem(Location(file, key_line(item, key, at)),
+                                                 f"{where}: {unknown_key(key, every_key)}"), at))
+            explained.append(path)
+    return problems, explained
+
+
+def unknown_key(key: Any, allowed: Iterable[str]) -> str:
+    """"unknown key 'nxt' (expected one of: ...; did you mean 'next'?)" for a misspelt key."""
+    allowed = sorted(map(str, allowed))
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    guess = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown key '{key}' (expected one of: {', '.join(allowed)}{guess})"
+
+
+def _step_kind(root: Any, path: Sequence[Any]) -> Any:
+    """The kind of the step ``path`` points into, if it is a step with exactly one kind."""
+    if len(path) >= 4 and path[0] == "flows" and path[2] == "steps" and isinstance(path[3], int):
+        item = _node_at(root, path[:4])
+        if isinstance(item, dict):
+            kinds = registry.kinds_in(item)
+            if len(kinds) == 1:
+                return kinds[0]
+    return None
 
 
 def _scope_line(root: Any, path: Sequence[Any], line: int) -> int:
@@ -131,20 +206,45 @@ def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
     if "propertyNames" in list(error.absolute_schema_path) and isinstance(instance, str):
         # jsonschema reports a bad key with the mapping's path and the key as the instance.
         node = _node_at(root, path)
-        expected = f" (expected one of: {', '.join(sorted(map(str, value)))})" if kind == "enum" else ""
+        at = key_line(node, instance, line)
+        step_kind = _step_kind(root, path)
+        if step_kind is not None and len(path) == 4:
+            # A key the step's kind does not take: said the way the step's kind explains it.
+            step_where = prefix.split(" ", 1)[1] if prefix.startswith(f"{step_kind.name} step") else prefix
+            if instance == "next" and step_kind.ends:
+                return [(Problem(Location(file, at), f"{step_where}a {step_kind.name} step ends the flow, so it cannot have 'next'"), scope)]
+            if instance in ATTACHMENT_KEYS and not step_kind.attachments:
+                with_cards = ", ".join(k.name for k in registry.all_kinds() if k.attachments)
+                with_cards = " and".join(with_cards.rsplit(",", 1))
+                return [(Problem(Location(file, at), f"{step_where}a link card ({{title, url}}) is only allowed on {with_cards} steps"), scope)]
+            return [(Problem(Location(file, at), f"{step_where}{unknown_key(instance, step_kind.keys())}"), scope)]
         where = f"{field}: " if field else ""
-        return [problem(f"{where}unknown key '{instance}'{expected}", key_line(node, instance, line))]
+        if kind == "enum":
+            return [problem(f"{where}{unknown_key(instance, value)}", at)]
+        return [problem(f"{where}unknown key '{instance}'", at)]
     if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = list((error.schema.get("properties") or {}).keys())
         patterns = list((error.schema.get("patternProperties") or {}).keys())
         node = _node_at(root, path)
         extras = [k for k in instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
         where = f"{field}: " if field else ""
-        expected = f" (expected one of: {', '.join(sorted(map(str, allowed)))})" if allowed else ""
-        return [problem(f"{where}unknown key '{k}'{expected}", key_line(node, k, line)) for k in extras]
+        if not allowed:
+            return [problem(f"{where}unknown key '{k}'", key_line(node, k, line)) for k in extras]
+        return [problem(f"{where}{unknown_key(k, allowed)}", key_line(node, k, line)) for k in extras]
     if kind == "required" and isinstance(instance, dict):
         where = f"{field}: " if field else ""
-        return [problem(f"{where}missing required key '{k}'") for k in value if k not in instance]
+        properties = error.schema.get("properties") or {}
+        why = error.schema.get("description")
+
+        def need(key: str) -> str:
+            about = (properties.get(key) or {}).get("description") or why
+            return f"{where}missing required key '{key}'" + (f" ({about.rstrip('.')})" if about else "")
+
+        return [problem(need(k)) for k in value if k not in instance]
+    if kind == "contains" and path and path[-1] == "next":
+        return [problem("a conditional 'next' must end with an {else: <step id or END>} item")]
+    if kind == "not" and path and path[-1] == "id" and instance == "END":
+        return [problem("'END' is reserved (it means: the flow ends)")]
     subject = field or "value"
     if kind == "enum":
         return [problem(f"{subject} must be one of {', '.join(map(str, value))} (found {instance!r})")]
@@ -153,11 +253,17 @@ def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
     if kind == "type":
         types = value if isinstance(value, list) else [value]
         wanted = " or ".join(_JSON_TYPES.get(t, t) for t in types)
+        keys = sorted(map(str, (error.schema.get("properties") or {}).keys()))
+        if types == ["object"] and keys:
+            wanted = f"a mapping with {', '.join(keys)}"
         return [problem(f"{subject} must be {wanted} (found {type_name(instance)})")]
     if kind == "pattern":
-        return [problem(f"{subject} {instance!r} does not match the required pattern {value}")]
+        about = error.schema.get("description")
+        why = f" ({about.rstrip('.')})" if about else ""
+        return [problem(f"{subject} {instance!r} does not match the required pattern {value}{why}")]
     if kind in ("minItems", "minProperties"):
-        return [problem(f"{subject} must have at least {value} item{'s' if value != 1 else ''}")]
+        count = "one item" if value == 1 else f"{value} items"
+        return [problem(f"{subject} must have at least {count}")]
     if kind == "minLength" and value == 1:
         return [problem(f"{subject} must not be empty")]
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
@@ -171,8 +277,8 @@ def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
 def _closest_branch(errors: Sequence[Any]) -> List[Any]:
     """Pick the errors of the oneOf/anyOf branch the author most likely meant.
 
-    A branch whose discriminating keys matched (no ``required``/``const``/``enum`` error at the
-    branch's own level) wins; among those, the one with the fewest errors.
+    A branch whose type and discriminating keys matched (no ``type``/``required``/``const``/
+    ``enum`` error at the branch's own level) wins; among those, the one with the fewest errors.
     """
     branches: Dict[Any, List[Any]] = defaultdict(list)
     for error in errors:
@@ -182,7 +288,7 @@ def _closest_branch(errors: Sequence[Any]) -> List[Any]:
     def score(item: Tuple[Any, List[Any]]) -> Tuple[int, int]:
         _, errs = item
         mismatched = any(
-            e.validator in ("required", "const", "enum") and not list(e.relative_path) for e in errs
+            e.validator in ("required", "const", "enum", "type") and not list(e.relative_path) for e in errs
         )
         return (1 if mismatched else 0, len(errs))
 

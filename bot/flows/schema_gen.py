@@ -102,7 +102,7 @@ SHARED_OPTIONS: Dict[str, Any] = {
     "next": {"$ref": "#/definitions/next"},
     "save_as": {"$ref": "#/definitions/answer_name"},
     "hint": {"description": "Shown when an answer cannot be understood (template).",
-             "$ref": "#/definitions/template"},
+             "allOf": [{"$ref": "#/definitions/template"}], "minLength": 1},
     "max_attempts": {"description": "How many unusable answers before giving up (default 3).",
                      "type": "integer", "minimum": 1},
     "on_give_up": {"description": "Step id to go to after max_attempts unusable answers (default: escalate "
@@ -143,7 +143,8 @@ def _step_schema(kinds: Sequence[StepKind]) -> Dict[str, Any]:
         "description": f"A step: an id plus exactly one kind key ({names}) and that kind's options.",
         "type": "object",
         "required": ["id"],
-        "additionalProperties": False,
+        # No additionalProperties: each kind's variant lists its keys (propertyNames), so a stray
+        # key is reported once, with the keys that kind takes.
         "properties": properties,
         "anyOf": [kind.discriminator() for kind in kinds],
         "allOf": variants,

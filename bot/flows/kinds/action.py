@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 
 from bot.flows.kinds.base import StepKind, Style, TemplateText
 from bot.flows.model import Body, Step
-from bot.flows.yamlnodes import key_line, to_plain
+from bot.flows.yamlnodes import to_plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.flows.loader import StepParser
@@ -61,12 +61,9 @@ class ActionKind(StepKind):
         args = item.get("args", {})
         if args is None:
             args = {}
-        if not isinstance(args, dict):
-            parser.error(key_line(item, "args", at), f"{where}: 'args' must be a mapping of argument → value")
+        if not isinstance(args, dict) or any(isinstance(v, (dict, list)) for v in args.values()):
+            parser.malformed()  # the schema says what args may hold
         else:
-            for key, value in args.items():
-                if isinstance(value, (dict, list)):
-                    parser.error(key_line(args, key, at), f"{where}: args.{key} must be a single value (text, number, true/false)")
             fields["args"] = to_plain(args)
         fields["save_as"] = parser.save_as(where, item, at) or None
         return CheckCall(name) if name is not None else None

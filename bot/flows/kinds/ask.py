@@ -32,7 +32,8 @@ class AskKind(StepKind):
 
     def definitions(self) -> Dict[str, Dict[str, Any]]:
         def only(answer_type: str, *keys: str, required: bool = True) -> Dict[str, Any]:
-            then: Dict[str, Any] = {"required": list(keys)} if required else {}
+            then: Dict[str, Any] = {"description": f"needed with type: {answer_type}",
+                                    "required": list(keys)} if required else {}
             then["propertyNames"] = {"enum": ["type", *keys]}
             return {"if": {"required": ["type"], "properties": {"type": {"const": answer_type}}}, "then": then}
 

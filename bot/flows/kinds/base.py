@@ -94,8 +94,8 @@ class StepKind:
         return self.name in item
 
     def value_schema(self) -> Dict[str, Any]:
-        """JSON Schema of the kind key's value (default: a template text)."""
-        return {"description": self.doc, "$ref": "#/definitions/template"}
+        """JSON Schema of the kind key's value (default: a non-empty template text)."""
+        return {"description": self.doc, "allOf": [{"$ref": "#/definitions/template"}], "minLength": 1}
 
     def definitions(self) -> Dict[str, Dict[str, Any]]:
         """JSON Schema definitions the kind's schemas refer to (``#/definitions/<name>``)."""

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.flows.kinds.base import StepKind, Style, TemplateText
 from bot.flows.model import Body, Flow, Step
-from bot.flows.yamlnodes import key_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.flows.loader import StepParser
@@ -16,7 +15,6 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_TEAM = "service-desk"
 DEFAULT_PRIORITY = "normal"
 PRIORITIES = ("low", "normal", "high", "urgent")
-ESCALATE_KEYS = ("team", "priority", "summary")
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,10 +54,6 @@ def first_escalation(flow: Optional[Flow]) -> Tuple[str, str]:
     return DEFAULT_TEAM, DEFAULT_PRIORITY
 
 
-def _expected(keys: Tuple[str, ...]) -> str:
-    return ", ".join(sorted(keys))
-
-
 class EscalateKind(StepKind):
     """Hand over to a person: message the user, open a ticket, end every flow."""
 
@@ -89,26 +83,22 @@ class EscalateKind(StepKind):
     def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         node = item.get(self.name)
-        line = key_line(item, self.name, at)
         if node is None:
             node = {}
         if not isinstance(node, dict):
-            parser.error(line, f"{where}: 'escalate' must be a mapping with {_expected(ESCALATE_KEYS)}")
+            parser.malformed()
             return None
-        for key in node:
-            if key not in ESCALATE_KEYS:
-                parser.error(key_line(node, key, line), f"{where}: escalate: {parser.unknown_key(key, ESCALATE_KEYS)}")
         team = node.get("team", DEFAULT_TEAM)
         if not isinstance(team, str) or not team.strip():
-            parser.error(key_line(node, "team", line), f"{where}: escalate.team must be a team name")
+            parser.malformed()
         priority = node.get("priority", DEFAULT_PRIORITY)
         if priority not in PRIORITIES:
-            parser.error(key_line(node, "priority", line), f"{where}: escalate.priority must be one of {', '.join(PRIORITIES)} (found {priority!r})")
+            parser.malformed()
         summary = node.get("summary", "")
         if summary is None:
             summary = ""
         if not isinstance(summary, str):
-            parser.error(key_line(node, "summary", line), f"{where}: escalate.summary must be text (may use {{placeholders}})")
+            parser.malformed()
         return Escalation(team=str(team).strip(), priority=str(priority), summary=str(summary))
 
     def run(self, run: "Run", step: Step) -> Optional[str]:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
 from bot.flows.kinds.base import StepKind, Style
 from bot.flows.model import Body, Step, Text
-from bot.flows.yamlnodes import key_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.flows.loader import StepParser
@@ -36,7 +35,7 @@ class KbKind(StepKind):
               fields: Dict[str, Any]) -> Optional[Body]:
         top = item.get("top", 3)
         if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
-            parser.error(key_line(item, "top", at), f"{where}: 'top' must be a whole number from 1 to {MAX_TOP}")
+            parser.malformed()
         else:
             fields["top"] = int(top)
         text = parser.text(where, item, self.name, at, "the search query (may use {placeholders})")
