@@ -52,26 +52,26 @@ def _cmd_tickets(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.lint import main_lint
+    from bot.flows.lint.linter import main_lint
 
     return main_lint(Path(args.dir) if args.dir else settings.flows_dir, settings.project_dir / "domain.yml")
 
 
 def _cmd_flows_graph(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.graph import main_graph
+    from bot.flows.diagrams.graph import main_graph
 
     out = Path(args.out) if args.out else settings.project_dir / "var" / "graphs"
     return main_graph(settings.flows_dir, args.flow, out)
 
 
 def _cmd_flows_schema(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.schema_gen import main_schema
+    from bot.flows.loading.schema import main_schema
 
     return main_schema(check=args.check)
 
 
 def _cmd_flows_test(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.conversation_tests import main_flows_test
+    from bot.flowtests.conversations import main_flows_test
 
     return main_flows_test(settings, [Path(p) for p in args.files], args.url, args.token)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from bot.flows.kinds.registry import waiting_names
-from bot.flows.trail import TrailEntry
+from bot.flows.model.trail import TrailEntry
 
 # How each escalation reason reads in the summary.
 REASONS = {
@@ -104,7 +104,7 @@ def questions_and_answers(trail: Sequence[Mapping[str, Any]], label_of: Optional
     so editing a flow's button labels later never changes what a ticket says.
 
     Args:
-        trail: flow trail entries (stored dicts, see :class:`bot.flows.trail.TrailEntry`).
+        trail: flow trail entries (stored dicts, see :class:`bot.flows.model.trail.TrailEntry`).
         label_of: ``(flow, step, value) → button label``, only for entries stored before labels
             were recorded; None shows their values.
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
+from typing import Any, Dict, List, Mapping, Optional, Set
 
-from bot.flows.kinds.base import StepKind, Style, TemplateText
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style, TemplateText
 from bot.flows.model import Body, Step
-from bot.flows.yamlnodes import to_plain
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +50,7 @@ class ActionKind(StepKind):
                          "type": ["object", "null"],
                          "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         name = parser.text(where, item, self.name, at, "the name of a check, e.g. check_service_status")
         args = item.get("args", {})
@@ -64,15 +59,15 @@ class ActionKind(StepKind):
         if not isinstance(args, dict) or any(isinstance(v, (dict, list)) for v in args.values()):
             parser.malformed()  # the schema says what args may hold
         else:
-            fields["args"] = to_plain(args)
+            fields["args"] = parser.plain(args)
         fields["save_as"] = parser.save_as(where, item, at) or None
         return CheckCall(name) if name is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         name = _check(step)
         args = {k: run.render(v) if isinstance(v, str) else v for k, v in step.args.items()}
         try:
-            result = run.engine.checks.run(name, args)
+            result = run.run_check(name, args)
         except KeyError:
             logger.error("flow %s step %s: unknown check %r", run.state["flow"], step.id, name)
             result = None

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from bot.flows.answers import default_hint, read_answer
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import ANSWER_TYPES, HUMAN, Answer, Body, Edge, Step, Text, next_edges
-from bot.flows.turns import button, yes_no_buttons
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
+from bot.flows.model.answers import default_hint, read_answer
+from bot.flows.model.turns import button, yes_no_buttons
 
 
 class AskKind(StepKind):
@@ -70,21 +66,21 @@ class AskKind(StepKind):
             },
         }
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         text = parser.text(where, item, self.name, at, "the question text")
         fields["save_as"] = parser.save_as(where, item, at)
         fields["answer"] = parser.answer(f"ask {where}", item, at)
         return Text(text) if text is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         run.ask(step)
         return None
 
-    def read(self, run: "Run", step: Step) -> Tuple[bool, Any]:
+    def read(self, run: StepRun, step: Step) -> Tuple[bool, Any]:
         return read_answer(step.answer or Answer(), run.turn)
 
-    def accept(self, run: "Run", step: Step, value: Any) -> None:
+    def accept(self, run: StepRun, step: Step, value: Any) -> None:
         run.state["answers"][step.save_as or step.id] = value
         run.run_from(run.next_of(step))
 

@@ -10,13 +10,10 @@ registered in :mod:`bot.flows.kinds.registry`. Adding a kind means writing one m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, ClassVar, Dict, List, Mapping, Optional, Protocol, Sequence, Set, Tuple
 
-from bot.flows.model import Body, Edge, Step, Text, next_edges
-
-if TYPE_CHECKING:  # pragma: no cover - typing only: the loader and the runner use the kinds
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
+from bot.flows.model import Answer, Body, Edge, Flow, FlowSet, Step, Text, next_edges
+from bot.flows.model.turns import UserTurn
 
 #: Keys of the optional image / web-link card shown with a message.
 ATTACHMENT_KEYS: Tuple[str, ...] = ("image", "link")
@@ -25,6 +22,77 @@ RETRY_KEYS: Tuple[str, ...] = ("hint", "max_attempts", "on_give_up")
 
 #: A path of keys inside a step (``("escalate", "summary")``) and the template text found there.
 TemplateText = Tuple[Tuple[Any, ...], str]
+
+
+class StepParser(Protocol):
+    """What a kind's ``parse`` may use (the loader provides it; kinds never import the loader)."""
+
+    def error(self, line: int, message: str) -> None:
+        """Report a problem the schema cannot see (``file:line: message``)."""
+
+    def malformed(self) -> None:
+        """Note a part that does not match the schema (the schema reports it)."""
+
+    def text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
+        """The text under ``key`` (None, after noting it, if it is not usable)."""
+
+    def save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
+        """The ``save_as`` name (default: the step id)."""
+
+    def answer(self, where: str, item: Mapping[str, Any], at: int) -> Optional[Answer]:
+        """The ``answer:`` mapping of a question."""
+
+    def plain(self, node: Any) -> Any:
+        """A YAML node as plain dicts, lists and scalars."""
+
+
+class StepRun(Protocol):
+    """What a kind's ``run`` and answer handling may use (the engine's per-turn ``Run``)."""
+
+    state: Dict[str, Any]
+    turn: UserTurn
+    flows: FlowSet
+
+    @property
+    def flow(self) -> Optional[Flow]:
+        """The flow currently running, if still loaded."""
+
+    def render(self, template: Optional[str]) -> str:
+        """A ``{name}`` template filled from answers, slots and entities."""
+
+    def say(self, text: str, **extra: Any) -> None:
+        """Queue a message (``extra``: buttons, image, link, articles)."""
+
+    def record(self, kind: str, text: Any = None, answer: Any = None, step: Optional[str] = None,
+               label: Optional[str] = None) -> Dict[str, Any]:
+        """Append a trail entry."""
+
+    def jsonable(self, value: Any) -> Any:
+        """``value`` made JSON-safe."""
+
+    def next_of(self, step: Step) -> str:
+        """Where ``step`` leads now."""
+
+    def run_from(self, step_id: str) -> None:
+        """Execute steps from ``step_id``."""
+
+    def ask(self, step: Step, text: Optional[str] = None, record: bool = True) -> None:
+        """Send a waiting step's question and wait there."""
+
+    def end_flow(self, outcome: str, resume: bool = True) -> Optional[str]:
+        """End the current flow; where a caller resumes, if any."""
+
+    def escalate(self, team: str, priority: str, summary: str, reason: str, message: str) -> None:
+        """Hand over to a human and end every flow."""
+
+    def fail(self, why: str) -> None:
+        """Something the flow needs is gone: escalate honestly."""
+
+    def search_kb(self, query: str, top: int) -> Sequence[Any]:
+        """Knowledge-base articles (``title``, ``url``, ``snippet``) for ``query``."""
+
+    def run_check(self, name: str, args: Mapping[str, Any]) -> Any:
+        """Run the named check (raises KeyError if there is none)."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +104,7 @@ class Style:
         fill: node fill colour.
         stroke: node border colour.
         mermaid: Mermaid node shape with ``{}`` for the label, e.g. ``'{{"{}"}}'`` (a rhombus).
-        svg_shape: one of the shapes :mod:`bot.flows.svg` draws (rect, rounded, hexagon, flag,
+        svg_shape: one of the shapes :mod:`bot.flows.diagrams.svg` draws (rect, rounded, hexagon, flag,
             parallelogram, stadium, cylinder, subroutine).
         text_inset: horizontal room the shape takes from the text width, in pixels.
     """
@@ -109,7 +177,7 @@ class StepKind:
         """The JSON Schema condition that tells a step of this kind (default: has the key)."""
         return {"required": [self.name]}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         """Read the kind's body (and own options into ``fields``) from ``item``.
 
@@ -128,15 +196,15 @@ class StepKind:
 
     # -- running -----------------------------------------------------------------------------
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         """Execute ``step``; return the next step id, or None to stop this turn."""
         raise NotImplementedError(f"step kind {self.name!r} cannot run")
 
-    def read(self, run: "Run", step: Step) -> Tuple[bool, Any]:
+    def read(self, run: StepRun, step: Step) -> Tuple[bool, Any]:
         """(understood, value) for the user's reply to a waiting step."""
         return False, None
 
-    def accept(self, run: "Run", step: Step, value: Any) -> None:
+    def accept(self, run: StepRun, step: Step, value: Any) -> None:
         """Carry on after the waiting ``step`` got the usable answer ``value``."""
         run.run_from(run.next_of(step))
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.kinds.link import FlowRef, target_of
 from bot.flows.model import Body, Step
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 
 class CallKind(StepKind):
@@ -24,12 +20,12 @@ class CallKind(StepKind):
     def value_schema(self) -> Dict[str, Any]:
         return {"description": self.doc, "$ref": "#/definitions/flow_id"}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         flow = parser.text(where, item, self.name, at, "the id of the flow to run before continuing")
         return FlowRef(flow) if flow is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         flow_id = target_of(step)
         target = run.flows.get(flow_id)
         run.record(self.name, flow_id, step=step.id)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from bot.flows.kinds.base import StepKind, Style, TemplateText
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style, TemplateText
 from bot.flows.model import Body, Flow, Step
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 DEFAULT_TEAM = "service-desk"
 DEFAULT_PRIORITY = "normal"
@@ -80,7 +76,7 @@ class EscalateKind(StepKind):
             },
         }}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         node = item.get(self.name)
         if node is None:
@@ -101,7 +97,7 @@ class EscalateKind(StepKind):
             parser.malformed()
         return Escalation(team=str(team).strip(), priority=str(priority), summary=str(summary))
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         body = _body(step)
         team = body.team or DEFAULT_TEAM
         priority = body.priority or DEFAULT_PRIORITY

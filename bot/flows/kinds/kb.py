@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import Body, Step, Text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +27,7 @@ class KbKind(StepKind):
         return {"top": {"description": "How many KB articles to show (default 3).",
                         "type": "integer", "minimum": 1, "maximum": MAX_TOP}}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         top = item.get("top", 3)
         if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
@@ -41,10 +37,10 @@ class KbKind(StepKind):
         text = parser.text(where, item, self.name, at, "the search query (may use {placeholders})")
         return Text(text) if text is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         query = run.render(self.question(step))
         try:
-            articles = list(run.engine.kb.search(query, step.top))[: step.top]
+            articles = list(run.search_kb(query, step.top))[: step.top]
         except Exception:  # the KB being down is not the user's problem: say we found nothing
             logger.exception("knowledge base search failed for %r", query)
             articles = []

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import Body, Step
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,12 +46,12 @@ class LinkKind(StepKind):
     def discriminator(self) -> Dict[str, Any]:
         return {"required": [self.name], "properties": {self.name: {"type": "string"}}}
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         flow = parser.text(where, item, self.name, at, "the id of the flow to continue in")
         return FlowRef(flow) if flow is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         flow_id = target_of(step)
         target = run.flows.get(flow_id)
         run.record(self.name, flow_id, step=step.id)

@@ -1,8 +1,9 @@
 """The registered step kinds, and the per-kind tables derived from them.
 
-The built-in kinds register themselves when :mod:`bot.flows.kinds` is imported. A plug-in (or a
-test) adds a kind with :func:`register` and removes it with :func:`unregister`; the loader, the
-schema, the engine, the linter and the diagrams all see it from then on.
+The built-in kinds (:mod:`bot.flows.kinds.builtin`) are registered on first use, not at import
+time. A plug-in (or a test) adds a kind with :func:`register` and removes it with
+:func:`unregister`; the loader, the schema, the engine, the linter and the diagrams all see it
+from then on.
 """
 
 from __future__ import annotations

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from bot.flows.answers import default_hint, read_yes_no
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import END, Answer, Body, Edge, Step, Text, next_edges
-from bot.flows.turns import yes_no_buttons
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
+from bot.flows.model.answers import default_hint, read_yes_no
+from bot.flows.model.turns import yes_no_buttons
 
 MSG_RESOLVED = "Great — glad that's sorted! 🎉"
 
@@ -26,20 +22,20 @@ class ResolveKind(StepKind):
     style = Style("resolve (did it help?)", "#e0f2f1", "#00695c", mermaid='(["{}"])',
                   svg_shape="stadium", text_inset=36.0)
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         text = parser.text(where, item, self.name, at, "the yes/no question, e.g. \"Did that fix it?\"")
         return Text(text) if text is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         run.ask(step)
         return None
 
-    def read(self, run: "Run", step: Step) -> Tuple[bool, Any]:
+    def read(self, run: StepRun, step: Step) -> Tuple[bool, Any]:
         value = read_yes_no(run.turn, thanks_means_yes=True)
         return value is not None, value
 
-    def accept(self, run: "Run", step: Step, value: Any) -> None:
+    def accept(self, run: StepRun, step: Step, value: Any) -> None:
         if not value:
             run.run_from(run.next_of(step))
             return

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
-from bot.flows.kinds.base import StepKind, Style
+from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import Body, Step, Text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import StepParser
-    from bot.flows.runner import Run
 
 
 class SayKind(StepKind):
@@ -20,12 +16,12 @@ class SayKind(StepKind):
     attachments = True
     style = Style("say (message)", "#e3f2fd", "#1565c0", mermaid='["{}"]', svg_shape="rect")
 
-    def parse(self, parser: "StepParser", where: str, item: Mapping[str, Any], at: int,
+    def parse(self, parser: StepParser, where: str, item: Mapping[str, Any], at: int,
               fields: Dict[str, Any]) -> Optional[Body]:
         text = parser.text(where, item, self.name, at, "the message text")
         return Text(text) if text is not None else None
 
-    def run(self, run: "Run", step: Step) -> Optional[str]:
+    def run(self, run: StepRun, step: Step) -> Optional[str]:
         text = run.render(self.question(step))
         run.say(text, image=step.image, link=dict(step.link) if step.link else None)
         run.record(self.name, text, step=step.id)

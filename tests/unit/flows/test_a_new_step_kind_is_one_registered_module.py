@@ -10,13 +10,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bot.flows.graph import to_mermaid, to_svg
+from bot.flows.diagrams.graph import to_mermaid, to_svg
 from bot.flows.kinds import registry
 from bot.flows.kinds.base import StepKind, Style
-from bot.flows.lint import lint_flows
-from bot.flows.loader import load_flows
+from bot.flows.lint.linter import lint_flows
+from bot.flows.loading.loader import load_flows
+from bot.flows.loading.schema import build_schema
 from bot.flows.model import Body, Step
-from bot.flows.schema_gen import build_schema
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ from typing import Any, Callable, List
 import pytest
 from ruamel.yaml import YAML
 
-from bot.flows.lint import main_lint
+from bot.flows.lint.linter import main_lint
 
 FLOW = """
 flows:

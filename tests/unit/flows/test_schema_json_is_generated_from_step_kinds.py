@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.flows.kinds import registry
-from bot.flows.schema_gen import SCHEMA_FILE, main_schema, schema_text
+from bot.flows.loading.schema import SCHEMA_FILE, main_schema, schema_text
 
 
 def test_committed_schema_matches_the_step_kinds() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from bot.flows.loader import load_flows
-from bot.flows.trail import TrailEntry
+from bot.flows.loading.loader import load_flows
+from bot.flows.model.trail import TrailEntry
 from bot.tickets.summary import TicketContext, summarise
 
 FLOW = """

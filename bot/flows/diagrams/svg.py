@@ -1,6 +1,6 @@
 """Standalone SVG rendering of a flow (no Graphviz, no browser).
 
-The graph comes from :mod:`bot.flows.edges`, positions from :mod:`bot.flows.layout`. Every step
+The graph comes from :mod:`bot.flows.lint.edges`, positions from :mod:`bot.flows.diagrams.layout`. Every step
 becomes a ``<g class="node" data-step="<id>">`` group with a shape per kind, wrapped text and a
 ``<title>`` tooltip holding the full text; every arrow a ``<g class="edge">`` with its label.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape, quoteattr
 
-from bot.flows.edges import HUMAN, START, Edge, flow_edges
+from bot.flows.diagrams.labels import kind_styles, shorten, step_summary
+from bot.flows.diagrams.layout import Layout, Placed, edge_points, layered_layout
 from bot.flows.kinds import registry
-from bot.flows.labels import kind_styles, shorten, step_summary
-from bot.flows.layout import Layout, Placed, edge_points, layered_layout
+from bot.flows.lint.edges import HUMAN, START, Edge, flow_edges
 from bot.flows.model import END, Flow
 
 FONT = "font-family=\"Helvetica, Arial, sans-serif\""

@@ -25,15 +25,15 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from .expr import parse, render_template
-from .kinds.escalate import first_escalation
-from .kinds.registry import kind_of
-from .model import END, Flow, FlowSet, Step
-from .trail import TrailEntry
-from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn
+from bot.flows.kinds.escalate import first_escalation
+from bot.flows.kinds.registry import kind_of
+from bot.flows.model import END, Flow, FlowSet, Step
+from bot.flows.model.expr import parse, render_template
+from bot.flows.model.trail import TrailEntry
+from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import FlowEngine
+    from bot.flows.runtime.engine import FlowEngine
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,14 @@ class Run:
     def render(self, template: Optional[str]) -> str:
         """Render a ``{name}`` template against answers, slots and entities."""
         return render_template(template or "", self.lookup)
+
+    def search_kb(self, query: str, top: int) -> List[Any]:
+        """Knowledge-base articles for ``query`` from the engine's knowledge base."""
+        return list(self.engine.kb.search(query, top))
+
+    def run_check(self, name: str, args: Dict[str, Any]) -> Any:
+        """Run the named check from the engine's registry (KeyError if there is none)."""
+        return self.engine.checks.run(name, args)
 
     @staticmethod
     def jsonable(value: Any) -> Any:

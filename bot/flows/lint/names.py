@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
-from bot.flows.edges import reachable_from, successors
-from bot.flows.expr import ExprError, parse, template_names
 from bot.flows.kinds.registry import kind_of
+from bot.flows.lint.edges import reachable_from, successors
+from bot.flows.loading.yaml_lines import PathItem
 from bot.flows.model import Flow, Location, Problem, Step
-from bot.flows.yaml_lines import PathItem
+from bot.flows.model.expr import ExprError, parse, template_names
 
 if TYPE_CHECKING:  # imported for typing only: lint_flow imports this module at run time
-    from bot.flows.lint_flow import FlowContext
+    from bot.flows.lint.flow_checks import FlowContext
 
 
 def saved_name(step: Step) -> Optional[str]:

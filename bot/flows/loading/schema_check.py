@@ -1,6 +1,6 @@
 """Validate a flow file's YAML tree against the JSON Schema and map errors back to lines.
 
-The schema (generated from the step kinds, :mod:`bot.flows.schema_gen`) is the only description
+The schema (generated from the step kinds, :mod:`bot.flows.loading.schema`) is the only description
 of the file's shape: keys, types, enums, required keys. The loader checks only what a schema
 cannot say. jsonschema reports a path of keys and indexes; we follow it through the ruamel
 round-trip tree to find the line, and rewrite each error into one message a content designer can
@@ -18,11 +18,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .kinds import registry
-from .kinds.base import ATTACHMENT_KEYS
-from .model import Location, Problem
-from .schema_gen import SCHEMA_FILE, build_schema
-from .yamlnodes import key_line, line_for_path, to_plain, type_name
+from bot.flows.kinds import registry
+from bot.flows.kinds.base import ATTACHMENT_KEYS
+from bot.flows.loading.schema import SCHEMA_FILE, build_schema
+from bot.flows.loading.yamlnodes import key_line, line_for_path, to_plain, type_name
+from bot.flows.model import Location, Problem
 
 _cache_lock = threading.Lock()
 _cache: Dict[str, Tuple[Tuple[int, int], Any, Optional[str]]] = {}

@@ -17,14 +17,11 @@ import logging
 from datetime import datetime
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
-from .answers import read_yes_no
-from .checks import CheckRegistry
-from .kinds.escalate import first_escalation
-from .kinds.registry import get as get_kind
-from .model import Flow, FlowSet, Step
-from .ports import KnowledgeBase
-from .runner import STATE_DEFAULTS, Run, new_state
-from .turns import (
+from bot.flows.kinds.escalate import first_escalation
+from bot.flows.kinds.registry import get as get_kind
+from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model.answers import read_yes_no
+from bot.flows.model.turns import (
     BotMessage,
     Escalation,
     FlowOutcome,
@@ -34,6 +31,9 @@ from .turns import (
     flow_answer_payload,
     yes_no_buttons,
 )
+from bot.flows.runtime.checks import CheckRegistry
+from bot.flows.runtime.ports import KnowledgeBase
+from bot.flows.runtime.runner import STATE_DEFAULTS, Run, new_state
 
 __all__ = [
     "BotMessage",

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from bot.flows.edges import HUMAN, START, exit_nodes, reachable_from, successors
 from bot.flows.kinds.registry import kind_of
+from bot.flows.lint.edges import HUMAN, START, exit_nodes, reachable_from, successors
+from bot.flows.loading.yaml_lines import KeyLines, PathItem
 from bot.flows.model import END, Flow, Location, Problem, Step
-from bot.flows.yaml_lines import KeyLines, PathItem
 
 #: How many names a message lists before saying "… (n more)".
 MAX_LISTED = 12
@@ -265,7 +265,7 @@ ALL_CHECKS: Tuple[Callable[[FlowContext], List[Problem]], ...] = (
 
 def lint_flow(ctx: FlowContext) -> List[Problem]:
     """Run every per-flow check (see ALL_CHECKS) plus the answer-name check."""
-    from bot.flows.lint_names import check_names
+    from bot.flows.lint.names import check_names
 
     problems: List[Problem] = []
     for check in ALL_CHECKS:

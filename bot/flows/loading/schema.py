@@ -19,7 +19,8 @@ from typing import Any, Dict, Sequence
 from bot.flows.kinds import registry
 from bot.flows.kinds.base import StepKind
 
-SCHEMA_FILE = Path(__file__).with_name("schema.json")
+#: Committed next to the flow packages, where flow files' ``$schema`` comments point.
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 

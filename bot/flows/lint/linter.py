@@ -2,8 +2,8 @@
 
 The loader reports what makes a file unloadable (YAML/schema errors, unknown keys, unknown step
 ids, missing triggers, duplicate flow ids, unknown link/call flows …). On top of that the linter
-checks what a loaded flow can still get wrong (see :mod:`bot.flows.lint_flow` and
-:mod:`bot.flows.lint_names`) and, across flows, ``call`` cycles.
+checks what a loaded flow can still get wrong (see :mod:`bot.flows.lint.flow_checks` and
+:mod:`bot.flows.lint.names`) and, across flows, ``call`` cycles.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from bot.flows.kinds.registry import kind_of
-from bot.flows.lint_flow import FlowContext, lint_flow
+from bot.flows.lint.flow_checks import FlowContext, lint_flow
+from bot.flows.loading.yaml_lines import KeyLines
 from bot.flows.model import Flow, Problem, Step
-from bot.flows.yaml_lines import KeyLines
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.loader import DirectoryLoad
+    from bot.flows.loading.loader import DirectoryLoad
 
 #: Check names used when the caller has no registry at hand (the built-ins of the contract).
 BUILTIN_CHECKS = frozenset({"check_service_status", "lookup_error_code", "check_support_hours"})
@@ -83,7 +83,7 @@ def lint_flows(directory: Path, domain_intents: Optional[Set[str]], slot_names: 
     Returns:
         All problems (errors and warnings), sorted by file and line.
     """
-    from bot.flows.loader import load_directory
+    from bot.flows.loading.loader import load_directory
 
     loaded = loaded if loaded is not None else load_directory(Path(directory))
     problems = list(loaded.problems)
@@ -104,7 +104,7 @@ def lint_flows(directory: Path, domain_intents: Optional[Set[str]], slot_names: 
 
 def declared_flow_ids(directory: Path) -> Set[str]:
     """Ids of all flows written in ``directory``'s flow files, loadable or not."""
-    from bot.flows.loader import flow_files
+    from bot.flows.loading.loader import flow_files
 
     lines = KeyLines()
     return {key for path in flow_files(Path(directory)) for key in lines.top_keys(path, ("flows",))}
@@ -175,7 +175,7 @@ def _check_names() -> Set[str]:
     try:
         from datetime import datetime
 
-        from bot.flows.checks import default_checks
+        from bot.flows.runtime.checks import default_checks
 
         registry = default_checks(Path("status/services.yml"), Path("flows/error_codes.yml"),
                                   clock=datetime.now)
@@ -208,7 +208,7 @@ def main_lint(flows_dir: Path, domain_path: Optional[Path]) -> int:
         print(f"note: no domain {where}; trigger intents are not checked and only the "
               f"contract's entities count as slots", file=sys.stderr)
         slots = {"error_code", "app_name", "os", "device_type", "flow_answer"}
-    from bot.flows.loader import load_directory
+    from bot.flows.loading.loader import load_directory
 
     loaded = load_directory(Path(flows_dir))
     problems = lint_flows(Path(flows_dir), intents, slots, _check_names(), loaded)

@@ -1,6 +1,6 @@
 """Flow diagrams: Mermaid text and a standalone SVG, plus the ``frontline flows graph`` command.
 
-The SVG is drawn in pure Python (see :mod:`bot.flows.svg`); no Graphviz or browser is needed.
+The SVG is drawn in pure Python (see :mod:`bot.flows.diagrams.svg`); no Graphviz or browser is needed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.flows.edges import HUMAN, START, Edge, flow_edges
+from bot.flows.diagrams.labels import kind_styles, step_summary
 from bot.flows.kinds import registry
-from bot.flows.labels import kind_styles, step_summary
+from bot.flows.lint.edges import HUMAN, START, Edge, flow_edges
 from bot.flows.model import END, Flow, Step
 
 #: Mermaid shape of nodes that are not steps (the kinds bring their own, ``Style.mermaid``).
@@ -101,7 +101,7 @@ def to_mermaid(flow: Flow) -> str:
 
 def to_svg(flow: Flow) -> str:
     """Render ``flow`` as a standalone SVG document (layered layout, legend included)."""
-    from bot.flows.svg import render_svg
+    from bot.flows.diagrams.svg import render_svg
 
     return render_svg(flow)
 
@@ -142,7 +142,7 @@ def main_graph(flows_dir: Path, flow_id: str, out_dir: Path) -> int:
     Returns:
         0 on success, 2 if the flow does not exist (the known flow ids are listed).
     """
-    from bot.flows.loader import load_flows
+    from bot.flows.loading.loader import load_flows
 
     flow_set, problems = load_flows(Path(flows_dir))
     flow = flow_set.get(flow_id)

@@ -3,8 +3,8 @@
 Each file is parsed once and checked in two parts that never overlap:
 
 1. its shape — keys, types, enums, required keys, one kind per step — by the JSON Schema
-   generated from the step kinds (:mod:`bot.flows.schema_gen`, messages by
-   :mod:`bot.flows.schema_check`); an extra, stricter schema file may be given too;
+   generated from the step kinds (:mod:`bot.flows.loading.schema`, messages by
+   :mod:`bot.flows.loading.schema_check`); an extra, stricter schema file may be given too;
 2. what a schema cannot say, by the builder here: duplicate step ids and option values,
    ``next``/``on_give_up`` targets, condition syntax, regexes, min > max, and across files
    duplicate flow ids and ``link``/``call`` targets.
@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .expr import ExprError, parse
-from .kinds import registry
-from .kinds.base import StepKind
-from .model import (
+from bot.flows.kinds import registry
+from bot.flows.kinds.base import StepKind
+from bot.flows.loading.schema import SCHEMA_FILE
+from bot.flows.loading.schema_check import format_problems, schema_problems
+from bot.flows.loading.yamlnodes import item_line, key_line, to_plain
+from bot.flows.model import (
     ANSWER_TYPES,
     END,
     Answer,
@@ -39,9 +41,7 @@ from .model import (
     Step,
     Trigger,
 )
-from .schema_check import format_problems, schema_problems
-from .schema_gen import SCHEMA_FILE
-from .yamlnodes import item_line, key_line
+from bot.flows.model.expr import ExprError, parse
 
 SCHEMA_PATH = SCHEMA_FILE
 FLOW_FILE_SUFFIXES = (".yml", ".yaml")
@@ -290,7 +290,7 @@ class _Builder:
     """Builds Flow objects from one file's YAML tree, checking what the schema cannot say.
 
     The file's shape (keys, types, enums, required keys) is the JSON Schema's job and is
-    reported by :mod:`bot.flows.schema_check`; where the tree is malformed the builder only
+    reported by :mod:`bot.flows.loading.schema_check`; where the tree is malformed the builder only
     notes that it cannot build that part (:meth:`malformed`) and says nothing, so every problem
     is reported once. It reports itself what needs the whole file or the language: duplicate ids
     and option values, ``next``/``on_give_up`` targets, condition syntax, regexes, min > max.
@@ -482,6 +482,11 @@ class _Builder:
         return Step(id=step_id, kind=kind.name, body=body, next=nxt, location=self.loc(at), **fields)
 
     # -- what step kinds use to read their keys (see StepKind.parse) ----------------------------
+
+    @staticmethod
+    def plain(node: Any) -> Any:
+        """A YAML node as plain dicts, lists and scalars."""
+        return to_plain(node)
 
     def text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         """The non-empty text under ``key``; reports "'key' must be <what>" otherwise."""
@@ -690,6 +695,3 @@ def problems_as_json(problems: Iterable[Problem]) -> str:
         indent=2,
     )
 
-
-#: What step kinds parse with (``StepKind.parse``): reports problems and reads shared options.
-StepParser = _Builder

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from .loader import SCHEMA_PATH, flow_files, load_flows
-from .model import FlowSet, Problem
+from bot.flows.loading.loader import SCHEMA_PATH, flow_files, load_flows
+from bot.flows.model import FlowSet, Problem
 
 Signature = Tuple[Tuple[str, int, int], ...]
 
