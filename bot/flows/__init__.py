@@ -7,6 +7,6 @@
 - :mod:`bot.flows.lint` — ``frontline flows lint``;
 - :mod:`bot.flows.diagrams` — ``frontline flows graph`` (Mermaid and SVG).
 
-Dependencies point one way: ``model`` ← ``kinds`` ← ``loading``, ``runtime``, ``lint`` ←
+Dependencies point one way: ``model`` ← ``kinds`` ← ``loading``, ``runtime`` ← ``lint`` ←
 ``diagrams``. Conversation tests live outside, in :mod:`bot.flowtests`.
 """
