@@ -82,7 +82,9 @@ def load_flow_file(
 
     Args:
         path: the YAML file.
-        schema_path: JSON Schema to validate against; skipped when None or missing.
+        schema_path: an extra, stricter JSON Schema file to validate against as well (the
+            format itself is always checked with the schema generated from the step kinds; the
+            bundled ``schema.json`` is that schema, so it adds nothing). None: no extra schema.
 
     Returns:
         The file's flows (empty when the file has any error) and every problem found, sorted by
@@ -145,7 +147,9 @@ def load_directory(directory: Path, *, schema_path: Optional[Path] = SCHEMA_PATH
 
     Args:
         directory: folder holding ``<flow_id>.yml`` files.
-        schema_path: JSON Schema to validate against; skipped when None or missing.
+        schema_path: an extra, stricter JSON Schema file to validate against as well (the
+            format itself is always checked with the schema generated from the step kinds; the
+            bundled ``schema.json`` is that schema, so it adds nothing). None: no extra schema.
 
     Returns:
         The FlowSet (fingerprint = sha256 over the flow files' names and contents), all

@@ -99,25 +99,18 @@ def schema_problems(file: str, root: Any, schema_path: Path) -> List[Problem]:
         One Problem per schema error with the line of the offending node. If the schema file
         itself is broken, a single warning (so a bad schema never blocks all flows).
     """
-    return [problem for problem, _ in scoped_schema_problems(file, root, schema_path)]
-
-
-def scoped_schema_problems(file: str, root: Any, schema_path: Path) -> List[Tuple[Problem, int]]:
-    """Like ``schema_problems`` but each problem comes with its scope line: the line of the
-    enclosing step or trigger (or the problem's own line outside those), so the loader can drop
-    schema noise about a step it already reported more precisely."""
     validator, broken = _validator(Path(schema_path))
     if broken is not None:
-        return [(Problem(Location(file, 1), broken, severity="warning"), 1)]
+        return [Problem(Location(file, 1), broken, severity="warning")]
     if validator is None:
         return []
     problems, explained = _kind_count_problems(file, root)
     unknown: set = set()
-    said = {(p.location.line, p.message) for p, _ in problems}
+    said = {(p.location.line, p.message) for p in problems}
     for error in sorted(validator.iter_errors(to_plain(root)), key=lambda e: list(map(str, e.absolute_path))):
         if any(tuple(error.absolute_path)[: len(step)] == step for step in explained):
             continue
-        for problem, scope in _explain(file, root, error):
+        for problem in _explain(file, root, error):
             # One message per misspelt key, even when several schema rules reject it.
             key = (problem.location.line, problem.message.split("(expected")[0])
             if "unknown key" in problem.message:
@@ -128,13 +121,13 @@ def scoped_schema_problems(file: str, root: Any, schema_path: Path) -> List[Tupl
             if (problem.location.line, problem.message) in said:
                 continue
             said.add((problem.location.line, problem.message))
-            problems.append((problem, scope))
+            problems.append(problem)
     return problems
 
 
-def _kind_count_problems(file: str, root: Any) -> Tuple[List[Tuple[Problem, int]], List[Tuple[Any, ...]]]:
+def _kind_count_problems(file: str, root: Any) -> Tuple[List[Problem], List[Tuple[Any, ...]]]:
     """Steps without exactly one kind key: one message each (and the paths explained)."""
-    problems: List[Tuple[Problem, int]] = []
+    problems: List[Problem] = []
     explained: List[Tuple[Any, ...]] = []
     flows = root.get("flows") if isinstance(root, dict) else None
     for flow_id, flow in (flows or {}).items() if isinstance(flows, dict) else ():
@@ -151,14 +144,14 @@ def _kind_count_problems(file: str, root: Any) -> Tuple[List[Tuple[Problem, int]
             where = f"step '{step_id}'" if isinstance(step_id, str) else f"flow '{flow_id}', step {index + 1}"
             found = f"found {', '.join(k.name for k in kinds)}" if kinds else "found none"
             every = ", ".join(registry.names())
-            problems.append((Problem(Location(file, at), f"{where}: a step must have exactly one of: {every} ({found})"), at))
+            problems.append(Problem(Location(file, at), f"{where}: a step must have exactly one of: {every} ({found})"))
             if not kinds:
                 # Usually a misspelt kind ("sya:"): point at the key and suggest the fix.
                 every_key = {k for kind in registry.all_kinds() for k in kind.keys()}
                 for key in item:
                     if key not in every_key:
-                        problems.append((Problem(Location(file, key_line(item, key, at)),
-                                                 f"{where}: {unknown_key(key, every_key)}"), at))
+                        problems.append(Problem(Location(file, key_line(item, key, at)),
+                                                f"{where}: {unknown_key(key, every_key)}"))
             explained.append(path)
     return problems, explained
 
@@ -182,13 +175,7 @@ def _step_kind(root: Any, path: Sequence[Any]) -> Any:
     return None
 
 
-def _scope_line(root: Any, path: Sequence[Any], line: int) -> int:
-    if len(path) >= 4 and path[0] == "flows" and path[2] in ("steps", "triggers") and isinstance(path[3], int):
-        return line_for_path(root, path[:4])
-    return line
-
-
-def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
+def _explain(file: str, root: Any, error: Any) -> List[Problem]:
     if error.validator in ("oneOf", "anyOf") and error.context:
         return [p for sub in _closest_branch(error.context) for p in _explain(file, root, sub)]
     path = list(error.absolute_path)
@@ -198,10 +185,8 @@ def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
     value = error.validator_value
     instance = error.instance
 
-    scope = _scope_line(root, path, line)
-
-    def problem(message: str, at: int = line) -> Tuple[Problem, int]:
-        return Problem(Location(file, at), f"{prefix}{message}"), scope
+    def problem(message: str, at: int = line) -> Problem:
+        return Problem(Location(file, at), f"{prefix}{message}")
 
     if "propertyNames" in list(error.absolute_schema_path) and isinstance(instance, str):
         # jsonschema reports a bad key with the mapping's path and the key as the instance.
@@ -212,12 +197,12 @@ def _explain(file: str, root: Any, error: Any) -> List[Tuple[Problem, int]]:
             # A key the step's kind does not take: said the way the step's kind explains it.
             step_where = prefix.split(" ", 1)[1] if prefix.startswith(f"{step_kind.name} step") else prefix
             if instance == "next" and step_kind.ends:
-                return [(Problem(Location(file, at), f"{step_where}a {step_kind.name} step ends the flow, so it cannot have 'next'"), scope)]
+                return [Problem(Location(file, at), f"{step_where}a {step_kind.name} step ends the flow, so it cannot have 'next'")]
             if instance in ATTACHMENT_KEYS and not step_kind.attachments:
                 with_cards = ", ".join(k.name for k in registry.all_kinds() if k.attachments)
                 with_cards = " and".join(with_cards.rsplit(",", 1))
-                return [(Problem(Location(file, at), f"{step_where}a link card ({{title, url}}) is only allowed on {with_cards} steps"), scope)]
-            return [(Problem(Location(file, at), f"{step_where}{unknown_key(instance, step_kind.keys())}"), scope)]
+                return [Problem(Location(file, at), f"{step_where}a link card ({{title, url}}) is only allowed on {with_cards} steps")]
+            return [Problem(Location(file, at), f"{step_where}{unknown_key(instance, step_kind.keys())}")]
         where = f"{field}: " if field else ""
         if kind == "enum":
             return [problem(f"{where}{unknown_key(instance, value)}", at)]
