@@ -41,8 +41,9 @@ def main(argv: List[str]) -> int:
         from bot.flows.lint.linter import lint_flows
         from bot.flows.loading.loader import load_flows
     except ImportError:  # a checkout from before bot/flows was split by role
-        from bot.flows.lint import lint_flows  # type: ignore[no-redef]
         from bot.flows.loader import load_flows  # type: ignore[no-redef]
+
+        from bot.flows.lint import lint_flows  # type: ignore[no-redef]
     directory = Path(args.dir) if args.dir else Path(args.root) / "flows"
     for name, fn in (("load_flows", lambda: load_flows(directory)),
                      ("lint_flows", lambda: lint_flows(directory, None, set(), set()))):
