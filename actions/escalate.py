@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.adapters.rasa_sdk import ENTITY_SLOTS, channel_of, latest_entities
 from bot.escalation import EscalationRequest, EscalationResult
 from bot.handoff import messages
-from bot.services import Services
+from bot.action_server.services import Services
 from bot.tickets.summary import KbShown
 
 PAYLOAD = re.compile(r"^/[A-Za-z_]+(\{.*\})?\s*$", re.DOTALL)
@@ -119,8 +119,7 @@ def open_ticket(
             kb=kb_shown(services, tracker.sender_id, trail),
         )
     )
-    ticketing = services.ticketing
-    start = ticketing.handoff.open(result.ticket)
+    start = services.handoff.open(result.ticket)
     ref = result.ticket.reference
     if result.created:
         text = start.text
@@ -130,5 +129,5 @@ def open_ticket(
             text += f" {start.handoff.engineer_name or 'An engineer'} is already on it."
     marker = messages.requested(channel) if start.mode == "live" else None
     dispatcher.utter_message(text=text, json_message=dict(marker.custom) if marker and marker.custom else None)
-    ticketing.worker.wake()
+    services.worker.wake()
     return result

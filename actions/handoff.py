@@ -30,7 +30,7 @@ class ActionHandoffRelay(FrontlineAction):
     ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message.get("text") or "").strip()
         _, name = requester_of(tracker)
-        ticket = await self.services.ticketing.handoff.user_message(tracker.sender_id, text, name)
+        ticket = await self.services.handoff.user_message(tracker.sender_id, text, name)
         if ticket is None:  # the handoff ended without the slot being cleared (e.g. a lost push)
             dispatcher.utter_message(text=(
                 "The engineer is no longer in this conversation, so you're back with me, the assistant. "
@@ -71,7 +71,7 @@ class ActionHandoffRating(FrontlineAction):
             dispatcher.utter_message(text="Thanks! Is there anything else I can help with?")
             return [SlotSet(RATING_SLOT, None)]
         requester_id, _ = requester_of(tracker)
-        result = await self.services.ticketing.handoff.rate(reference, requester_id, rating, tracker.sender_id)
+        result = await self.services.handoff.rate(reference, requester_id, rating, tracker.sender_id)
         follow = " Anything else I can help with?" if result.recorded else ""
         dispatcher.utter_message(text=result.message + follow)
         return [SlotSet(RATING_SLOT, None)]

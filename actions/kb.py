@@ -22,7 +22,7 @@ from actions.base import FrontlineAction
 from bot.adapters.rasa_sdk import channel_of, latest_entities
 from bot.kb.model import KbAnswer, KbHit
 from bot.kb.service import excerpt
-from bot.services import Services
+from bot.action_server.services import Services
 
 KB_LAST_SLOT = "kb_last"
 KB_ANSWER_ACTIONS = ("action_kb_answer", "action_out_of_scope")

@@ -69,7 +69,7 @@ class TicketAction(FrontlineAction):
     def status_line(self, ticket: Ticket) -> str:
         """``SUP-1042`` (summary start) is being worked on by Dana."""
         status = STATUS_TEXT.get(ticket.status, ticket.status)
-        handoff = self.services.ticketing.handoffs.for_ticket(ticket.id)
+        handoff = self.services.handoffs.for_ticket(ticket.id)
         if ticket.status == "claimed" and handoff is not None and handoff.engineer_name:
             status += f" by {handoff.engineer_name}"
         topic = ticket.summary.split(".")[0][:90]
@@ -177,7 +177,7 @@ class ActionTicketAddInfo(TicketAction):
         inline = INLINE_INFO.match((tracker.latest_message.get("text") or "").strip())
         if inline and len(inline.group("info").split()) >= 2 and not reference_only(inline.group("info")):
             _, name = requester_of(tracker)
-            await self.services.ticketing.handoff.add_information(ticket, inline.group("info").strip(), name)
+            await self.services.handoff.add_information(ticket, inline.group("info").strip(), name)
             dispatcher.utter_message(text=f"Added to **{ticket.reference}** — the engineer will see it.")
             return []
         dispatcher.utter_message(text=(
@@ -217,6 +217,6 @@ class ActionTicketNote(TicketAction):
             return clear
         text = (tracker.latest_message.get("text") or "").strip()
         _, name = requester_of(tracker)
-        await self.services.ticketing.handoff.add_information(ticket, text, name)
+        await self.services.handoff.add_information(ticket, text, name)
         dispatcher.utter_message(text=f"Added to **{ticket.reference}** — the engineer will see it. Anything else?")
         return clear

@@ -19,7 +19,7 @@ from typing import Dict, List, Tuple
 
 from bot.config import Settings, settings_table
 
-CHANNEL_CLASS = "bot.slack.channel.SlackChannel"
+CHANNEL_CLASS = "bot.rasa_ext.slack_channel.SlackChannel"
 
 # (credentials key, Settings field) in the order they are written; the variable of each field
 # comes from its declaration in bot/config.py.

@@ -4,7 +4,7 @@ The message shows the ticket's summary, who asked, the questions the bot asked w
 it got (the trail), and the buttons **Claim**, **Resolve** and **Return to bot**; it is updated
 as the handoff moves on (who claimed it, the outcome; buttons that no longer apply disappear).
 The message's thread is the conversation: the user's messages are posted there, and the
-claiming engineer's replies there reach the user (see :mod:`bot.handoff.slack_listeners`).
+claiming engineer's replies there reach the user (see :mod:`bot.slack.handoff_listeners`).
 
 Scopes: ``chat:write`` (post, update, ephemeral notices); the bot must be a member of the
 engineers' channel.
