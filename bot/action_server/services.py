@@ -18,9 +18,9 @@ from bot.flows.checks import default_checks
 from bot.flows.engine import FlowEngine
 from bot.flows.repository import FlowRepository
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
+from bot.tickets.requester import RequesterTickets
 from bot.tickets.worker import BackgroundWorker
 from bot.wiring.handoff import build_slack_desk
 from bot.wiring.ticketing import build_ticketing
@@ -47,7 +47,7 @@ class Services:
         kb_feedback: knowledge-base answers shown and their Yes/No.
         escalations: opens (or updates) tickets from conversations.
         handoff: the live handoff (start, relay, add information, rating).
-        handoffs: the handoff table (who claimed a ticket).
+        requester_tickets: a person's own tickets: status, which ticket takes information.
         worker: posts waiting tickets and delivers the outbox in the background; woken after a
             ticket is opened.
     """
@@ -61,7 +61,7 @@ class Services:
     kb_feedback: FeedbackStore
     escalations: EscalationService
     handoff: HandoffService
-    handoffs: HandoffStore
+    requester_tickets: RequesterTickets
     worker: BackgroundWorker
 
     def background(self) -> Tuple[Any, ...]:
@@ -96,7 +96,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         kb_feedback=kb_feedback,
         escalations=ticketing.escalations,
         handoff=ticketing.handoff,
-        handoffs=ticketing.handoffs,
+        requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
         worker=ticketing.worker,
     )
 

@@ -20,6 +20,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.contract import HANDOFF_SLOT
 from bot.rasa_ext import action_validation
 from bot.rasa_ext.guard import no_silent_bot
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 DEFAULT_CONTACT = "the IT service desk"
 # Session ids come from browsers; anything else gets a fresh id (the client adopts it).
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-HANDOFF_SLOT = "handoff_active"
 
 
 class GuardedChannelMixin:
