@@ -103,7 +103,8 @@ def origin_allowed(origin: Optional[str], own_origin: Optional[str], allowed: Se
 
 def engineer_of(kwargs: Dict[Text, Any]) -> Optional[Union[str, bool]]:
     """The engineer's name a bot message carries (BotUttered metadata is merged into the message)."""
-    metadata = kwargs.get("metadata") if isinstance(kwargs.get("metadata"), dict) else {}
+    raw = kwargs.get("metadata")
+    metadata = raw if isinstance(raw, dict) else {}
     name = metadata.get("engineer", kwargs.get("engineer"))
     return name if isinstance(name, (str, bool)) and name is not False else None
 
@@ -148,8 +149,8 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
         origins = parse_origins(credentials.pop("cors_origins", None))
         channel = super().from_credentials(credentials)
         channel.support_contact = contact
-        channel.cors_origins = origins  # type: ignore[attr-defined]
-        return channel  # type: ignore[return-value]
+        channel.cors_origins = origins
+        return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages not caused by a socket event (Rasa's HTTP API, handoffs)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional
 
 from bot.db.repositories import Ticket
 from bot.handoff.ports import DeskRef
@@ -85,7 +85,9 @@ def ticket_blocks(ticket: Ticket, handoff: Handoff) -> List[Block]:
     mark = PRIORITY_MARK.get(ticket.priority, "")
     requester = ticket.requester_name or ticket.requester_id
     blocks: List[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{mark} {ticket.reference} · {ticket.category.replace('_', ' ')} · {ticket.priority}".strip(), 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(
+            f"{mark} {ticket.reference} · {ticket.category.replace('_', ' ')} · {ticket.priority}".strip(), 150
+        )}},
         {"type": "section", "text": {"type": "mrkdwn", "text": _clip(escape(ticket.summary), MAX_SECTION)}},
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*Requester*\n{escape(requester)} (via {escape(ticket.channel)})"},

@@ -60,7 +60,8 @@ def test_inline_information_goes_onto_the_only_open_ticket(world: World) -> None
 def test_without_inline_text_the_next_message_is_the_information(world: World) -> None:
     ticket = open_ticket(world)
 
-    messages, events = run(ActionTicketAddInfo(world.services), tracker(f"add info to {ticket.reference}", "ticket_add_info", entities=ref_entity(ticket.reference)))
+    trk = tracker(f"add info to {ticket.reference}", "ticket_add_info", entities=ref_entity(ticket.reference))
+    messages, events = run(ActionTicketAddInfo(world.services), trk)
     assert slots_set(events) == {"ticket_note_for": ticket.reference}
     assert "What would you like to add" in messages[0]["text"]
 
