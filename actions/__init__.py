@@ -10,7 +10,7 @@ from typing import List
 
 from rasa_sdk import Action
 
-from bot.services import Services
+from bot.action_server.services import Services
 
 
 def build_actions(services: Services) -> List[Action]:

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.services import Services
+from bot.action_server.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
 from bot.adapters.rasa_sdk import button_payload
+from bot.contract import human_button
 
-HUMAN_BUTTON = {"title": "Talk to a human", "payload": "/request_human"}
 MAX_SUGGESTIONS = 3
 
 
@@ -37,7 +37,7 @@ class ActionClarify(FrontlineAction):
                 "Sorry, I didn't understand that. Could you describe the problem in a few words? "
                 "For example: \"I can't connect to the VPN\" or \"Outlook shows error 0x800CCC0E\"."
             )
-        dispatcher.utter_message(text=text, buttons=buttons + [HUMAN_BUTTON])
+        dispatcher.utter_message(text=text, buttons=buttons + [human_button()])
         return []
 
     def _topic_label(self, intent: Optional[str]) -> Optional[str]:
@@ -75,6 +75,6 @@ class ActionOutOfScope(FrontlineAction):
                 f"hardware. For anything else, please contact {self.services.settings.support_contact} "
                 "or the right team directly."
             ),
-            buttons=[HUMAN_BUTTON],
+            buttons=[human_button()],
         )
         return []

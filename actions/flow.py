@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import FrontlineAction
 from actions.escalate import open_ticket
 from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
+from bot.contract import FLOW_LAST_SLOT, FLOW_STATE_SLOT, human_button
 
 
 class ActionFlow(FrontlineAction):
@@ -23,9 +25,10 @@ class ActionFlow(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        state = tracker.get_slot("flow_state")
+        state = tracker.get_slot(FLOW_STATE_SLOT)
         turn = user_turn(tracker)
-        result = self.services.engine.handle(state, turn)
+        # A turn may search the knowledge base (a flow's kb: step) and read files: off the loop.
+        result = await asyncio.to_thread(self.services.engine.handle, state, turn)
         if not state and result.state is None and not result.messages and not result.ended:
             dispatcher.utter_message(
                 text=(
@@ -33,22 +36,23 @@ class ActionFlow(FrontlineAction):
                     "guide for it yet. I can get an engineer to look at it — just say "
                     "\"talk to a human\"."
                 ),
-                buttons=[{"title": "Talk to a human", "payload": "/request_human"}],
+                buttons=[human_button()],
             )
             return []
         dispatch(dispatcher, result.messages)
-        events: List[Dict[Text, Any]] = [SlotSet("flow_state", result.state)]
+        events: List[Dict[Text, Any]] = [SlotSet(FLOW_STATE_SLOT, result.state)]
 
         ticket_id: Optional[int] = None
         if result.escalation is not None:
             esc = result.escalation
-            ticket_id = open_ticket(
+            ticket_id = (await open_ticket(
                 self.services, tracker, dispatcher,
                 category=esc.flow, team=esc.team, priority=esc.priority,
                 summary=esc.summary, reason=esc.reason, answers=esc.answers, trail=esc.trail,
-            ).ticket.id
+            )).ticket.id
         for ended in result.ended:
-            self.services.flow_runs.record(
+            await asyncio.to_thread(
+                self.services.flow_runs.record,
                 conversation_id=tracker.sender_id,
                 channel=channel_of(tracker),
                 flow_id=ended.flow,
@@ -58,7 +62,7 @@ class ActionFlow(FrontlineAction):
                 started_at=_started_at(ended.trail, self.services.clock()),
                 ticket_id=ticket_id if ended.outcome == "escalated" else None,
             )
-            events.append(SlotSet("flow_last", {"flow": ended.flow, "outcome": ended.outcome}))
+            events.append(SlotSet(FLOW_LAST_SLOT, {"flow": ended.flow, "outcome": ended.outcome}))
         return events
 
 

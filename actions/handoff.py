@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -10,11 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
-from actions.escalate import requester_of
-from bot.handoff.service import HANDOFF_SLOT, RATING_SLOT
-
-# A typed rating: "4", "4/5", "5 stars", "3 out of 5".
-TYPED_RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5|out of 5|stars?|\*)?\s*[.!]?\s*$", re.IGNORECASE)
+from bot.adapters.rasa_sdk import requester_of
+from bot.contract import HANDOFF_SLOT, RATING_ENTITY, RATING_SLOT, TICKET_REF_ENTITY, typed_rating
 
 
 class ActionHandoffRelay(FrontlineAction):
@@ -29,8 +25,7 @@ class ActionHandoffRelay(FrontlineAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message.get("text") or "").strip()
-        _, name = requester_of(tracker)
-        ticket = await self.services.ticketing.handoff.user_message(tracker.sender_id, text, name)
+        ticket = await self.services.handoff.user_message(tracker.sender_id, text, requester_of(tracker).name)
         if ticket is None:  # the handoff ended without the slot being cleared (e.g. a lost push)
             dispatcher.utter_message(text=(
                 "The engineer is no longer in this conversation, so you're back with me, the assistant. "
@@ -43,13 +38,12 @@ class ActionHandoffRelay(FrontlineAction):
 def rating_in(tracker: Tracker) -> Optional[int]:
     """The rating from a rating button (``rating`` entity) or typed ("4", "5 stars")."""
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "rating":
+        if entity.get("entity") == RATING_ENTITY:
             try:
                 return int(str(entity.get("value")).strip())
             except ValueError:
                 return None
-    match = TYPED_RATING.match(tracker.latest_message.get("text") or "")
-    return int(match.group(1)) if match else None
+    return typed_rating(tracker.latest_message.get("text") or "")
 
 
 class ActionHandoffRating(FrontlineAction):
@@ -63,15 +57,14 @@ class ActionHandoffRating(FrontlineAction):
     ) -> List[Dict[Text, Any]]:
         reference = None
         for entity in tracker.latest_message.get("entities") or []:
-            if entity.get("entity") == "ticket_ref" and entity.get("value"):
+            if entity.get("entity") == TICKET_REF_ENTITY and entity.get("value"):
                 reference = str(entity["value"])
         reference = reference or tracker.get_slot(RATING_SLOT)
         rating = rating_in(tracker)
         if not reference or rating is None:
             dispatcher.utter_message(text="Thanks! Is there anything else I can help with?")
             return [SlotSet(RATING_SLOT, None)]
-        requester_id, _ = requester_of(tracker)
-        result = await self.services.ticketing.handoff.rate(reference, requester_id, rating, tracker.sender_id)
+        result = await self.services.handoff.rate(reference, requester_of(tracker).id, rating, tracker.sender_id)
         follow = " Anything else I can help with?" if result.recorded else ""
         dispatcher.utter_message(text=result.message + follow)
         return [SlotSet(RATING_SLOT, None)]

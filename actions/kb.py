@@ -11,7 +11,6 @@ worker thread so the action server keeps serving other conversations meanwhile.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
 
 from rasa_sdk import Tracker
@@ -19,28 +18,34 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
-from bot.adapters.rasa_sdk import channel_of, latest_entities
+from bot.adapters.rasa_sdk import action_before_latest_message, channel_of, latest_entities
+from bot.contract import (
+    AFFIRM_INTENT,
+    DENY_INTENT,
+    KB_ANSWER_ACTION,
+    KB_ARTICLE_ENTITY,
+    KB_FEEDBACK_INTENT,
+    KB_HELPFUL_ENTITY,
+    KB_LAST_SLOT,
+    OUT_OF_SCOPE_ACTION,
+    human_button,
+    kb_article_payload,
+    kb_feedback_payload,
+)
 from bot.kb.model import KbAnswer, KbHit
 from bot.kb.service import excerpt
-from bot.services import Services
+from bot.kb.topics import flow_buttons
+from bot.action_server.services import Services
 
-KB_LAST_SLOT = "kb_last"
-KB_ANSWER_ACTIONS = ("action_kb_answer", "action_out_of_scope")
-HUMAN_BUTTON = {"title": "Talk to a human", "payload": "/request_human"}
+KB_ANSWER_ACTIONS = (KB_ANSWER_ACTION, OUT_OF_SCOPE_ACTION)
 YES_VALUES = ("yes", "y", "true", "1", "helpful")
 NO_VALUES = ("no", "n", "false", "0", "not_helpful")
 
 T = TypeVar("T")
 
 
-def feedback_payload(helpful: bool) -> str:
-    """Payload of the Yes/No buttons: intent ``kb_feedback`` with entity ``kb_helpful``."""
-    return "/kb_feedback" + json.dumps({"kb_helpful": "yes" if helpful else "no"})
-
-
-def article_payload(slug: str) -> str:
-    """Payload of an alternative's button: intent ``kb_question`` with entity ``kb_article``."""
-    return "/kb_question" + json.dumps({"kb_article": slug})
+feedback_payload = kb_feedback_payload  # the Yes/No buttons
+article_payload = kb_article_payload  # an alternative article's button
 
 
 def answer_text(hit: KbHit) -> str:
@@ -55,18 +60,6 @@ def answer_text(hit: KbHit) -> str:
 async def in_thread(func: Callable[..., T], *args: Any) -> T:
     """Run blocking work (search, database) off the event loop."""
     return await asyncio.get_running_loop().run_in_executor(None, func, *args)
-
-
-def _topics(services: Services, hit: KbHit) -> List[Dict[str, str]]:
-    """Troubleshooting flows the article belongs to (its tags that name a flow), as buttons."""
-    flows = services.flows.get().flows
-    buttons = []
-    for tag in hit.tags:
-        flow = flows.get(tag)
-        if flow is None or not any(t.intent == tag and not t.entities for t in flow.triggers):
-            continue
-        buttons.append({"title": f"Troubleshoot step by step: {flow.description}", "payload": f"/{tag}"})
-    return buttons[:2]
 
 
 async def show_answer(
@@ -102,7 +95,7 @@ async def show_answer(
         "answer_id": answer_id,
         "query": answer.query,
         "articles": slugs,
-        "topics": _topics(services, shown),
+        "topics": flow_buttons(services.flows.get().flows, shown.tags),
     }
     return [SlotSet(KB_LAST_SLOT, last)]
 
@@ -134,7 +127,7 @@ class ActionKbAnswer(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        slug = latest_entities(tracker).get("kb_article")
+        slug = latest_entities(tracker).get(KB_ARTICLE_ENTITY)
         if slug:
             return await self._show_article(dispatcher, tracker, slug)
         query = (tracker.latest_message or {}).get("text") or ""
@@ -152,7 +145,7 @@ class ActionKbAnswer(FrontlineAction):
                 "in a few more words (what you were doing, any error message)? Or I can get a person "
                 "from the service desk to help."
             ),
-            buttons=[HUMAN_BUTTON],
+            buttons=[human_button()],
         )
         return [SlotSet(KB_LAST_SLOT, None)]
 
@@ -166,7 +159,7 @@ class ActionKbAnswer(FrontlineAction):
         if hit is None:
             dispatcher.utter_message(
                 text="Sorry, that article isn't available any more. What would you like to know?",
-                buttons=[HUMAN_BUTTON],
+                buttons=[human_button()],
             )
             return [SlotSet(KB_LAST_SLOT, None)]
         answer = KbAnswer(
@@ -177,21 +170,6 @@ class ActionKbAnswer(FrontlineAction):
             best=hit,
         )
         return await show_answer(self.services, dispatcher, tracker, answer, hit, [])
-
-
-def _answer_pending(tracker: Tracker) -> bool:
-    """True when the bot's last action before this message showed a KB answer."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_user:
-                return False
-            seen_user = True
-            continue
-        if kind == "action" and seen_user and event.get("name") not in ("action_listen", None):
-            return event.get("name") in KB_ANSWER_ACTIONS
-    return False
 
 
 class ActionKbFeedback(FrontlineAction):
@@ -208,12 +186,12 @@ class ActionKbFeedback(FrontlineAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        value = str(latest_entities(tracker).get("kb_helpful") or "").strip().lower()
+        value = str(latest_entities(tracker).get(KB_HELPFUL_ENTITY) or "").strip().lower()
         helpful: Optional[bool] = None
-        if intent == "kb_feedback":
+        if intent == KB_FEEDBACK_INTENT:
             helpful = True if value in YES_VALUES else False if value in NO_VALUES else None
-        elif intent in ("affirm", "deny") and _answer_pending(tracker):
-            helpful = intent == "affirm"
+        elif intent in (AFFIRM_INTENT, DENY_INTENT) and action_before_latest_message(tracker) in KB_ANSWER_ACTIONS:
+            helpful = intent == AFFIRM_INTENT
         last = tracker.get_slot(KB_LAST_SLOT)
         if helpful is None or not isinstance(last, dict) or not last.get("answer_id"):
             dispatcher.utter_message(response="utter_anything_else")
@@ -233,5 +211,5 @@ class ActionKbFeedback(FrontlineAction):
                 "Sorry that didn't solve it. You can ask me again in other words, or I can get a "
                 "person from the service desk to help."
             )
-        dispatcher.utter_message(text=text, buttons=topics + [HUMAN_BUTTON])
+        dispatcher.utter_message(text=text, buttons=topics + [human_button()])
         return [SlotSet(KB_LAST_SLOT, None)]

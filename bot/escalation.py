@@ -175,3 +175,69 @@ class EscalationService:
     def lookup(self, reference: str) -> Optional[Ticket]:
         """The ticket with ``reference``, whoever opened it (callers decide what to reveal)."""
         return self._tickets.get_by_reference(reference)
+
+
+class FeedbackLog(Protocol):
+    """Knowledge-base answers recorded in a conversation (:class:`bot.kb.feedback.FeedbackStore`)."""
+
+    def for_conversation(self, conversation_id: str) -> Sequence[Any]:
+        """Recorded answers: ``query``, ``found``, ``articles``, ``helpful``."""
+        ...
+
+
+def kb_shown(feedback: Optional[FeedbackLog], conversation_id: str, trail: Sequence[Mapping[str, Any]]) -> List[KbShown]:
+    """Knowledge-base answers the user saw in this conversation, with their feedback.
+
+    Recorded answers (``kb_answers``, with Yes/No feedback) come first; articles a flow's ``kb``
+    step showed are added when they were not recorded there.
+    """
+    shown: List[KbShown] = []
+    if feedback is not None:
+        for record in feedback.for_conversation(conversation_id):
+            if record.found:
+                shown.append(KbShown(record.query, list(record.articles), record.helpful))
+    queries = {item.query for item in shown}
+    for entry in trail:
+        if entry.get("kind") == "kb" and entry.get("text") not in queries:
+            shown.append(KbShown(str(entry.get("text") or ""), [str(t) for t in entry.get("answer") or []], None))
+    return shown
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """A person handed to a human: the ticket, what to tell them, and whether it is live.
+
+    Attributes:
+        result: the opened (or updated) ticket.
+        text: the reply for the person.
+        live: engineers on duty were asked to join (the widget shows "requested").
+    """
+
+    result: EscalationResult
+    text: str
+    live: bool
+
+
+class HandoffStarter(Protocol):
+    """Starts the live handoff of a ticket (:meth:`bot.handoff.service.HandoffService.open`)."""
+
+    def open(self, ticket: Ticket) -> Any:
+        """Returns ``mode`` (``live``, ``after_hours``, ``queued``), ``text`` and ``handoff``."""
+        ...
+
+
+def hand_over(escalations: EscalationService, handoff: HandoffStarter, request: EscalationRequest) -> HandedOver:
+    """Open or update the requester's ticket, start the live handoff and word the reply.
+
+    Nothing here waits for Slack or an external ticket system: the desk post and the sink
+    deliveries happen in the background worker (wake it after this).
+    """
+    result = escalations.escalate(request)
+    start = handoff.open(result.ticket)
+    if result.created:
+        text = start.text
+    else:
+        text = f"You already have an open ticket for this, **{result.ticket.reference}** — I've added what we just tried to it."
+        if start.mode == "live" and start.handoff is not None and start.handoff.state == "claimed":
+            text += f" {start.handoff.engineer_name or 'An engineer'} is already on it."
+    return HandedOver(result, text, start.mode == "live")

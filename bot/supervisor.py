@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.config import Settings
-from bot.slack.credentials import runtime_credentials_path, slack_env, write_runtime_credentials
-from bot.tickets.env import ticketing_env
+from bot.slack.credentials import runtime_credentials_path, write_runtime_credentials
 
 log = logging.getLogger(__name__)
 
@@ -134,24 +133,14 @@ class Assistant:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             # Rasa phones home (telemetry, Sentry) unless told not to; we never want that.
             "RASA_TELEMETRY_ENABLED": "false",
-            "FRONTLINE_PROJECT_DIR": str(s.project_dir),
-            "FRONTLINE_DATABASE_URL": s.database_url,
-            "FRONTLINE_LOCK_STORE_URL": s.lock_store_url,
-            "FRONTLINE_HOST": s.host,
+            # Every setting, resolved once here, so both servers agree with this process (and
+            # credentials.yml / endpoints.yml find the variables they refer to).
+            **s.to_env(),
+            # The token of this run (generated when not configured): Rasa's HTTP API checks it and
+            # the action server pushes engineers' messages through that API with it.
+            "FRONTLINE_API_TOKEN": self.api_token,
+            # endpoints.yml: where Rasa calls the action server (derived, not a setting).
             "FRONTLINE_ACTIONS_URL": s.actions_url,
-            "FRONTLINE_ACTIONS_PORT": str(s.actions_port),
-            "FRONTLINE_RASA_PORT": str(s.rasa_port),
-            "FRONTLINE_SUPPORT_CONTACT": s.support_contact,
-            "FRONTLINE_FLOWS_DIR": str(s.flows_dir),
-            "FRONTLINE_STATUS_FILE": str(s.status_file),
-            "FRONTLINE_LOG_LEVEL": s.log_level,
-            # credentials.yml reads these: the socket.io channel checks browser origins itself
-            # (CORS does not cover WebSockets), and the widget channel serves the demo site.
-            "FRONTLINE_CORS_ORIGINS": " ".join(s.cors_origins),
-            "FRONTLINE_WEB_DEMO": "true" if s.web_demo else "false",
-            **slack_env(s),
-            # The action server pushes engineers' messages through Rasa's HTTP API (URL + token).
-            **ticketing_env(s, self.api_token),
         }
 
     @property

@@ -12,7 +12,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     from actions import build_actions
     from bot.action_server.app import create_app
     from bot.config import Settings
-    from bot.services import build_services
+    from bot.action_server.services import build_services
 
     settings = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m bot.action_server")
@@ -22,10 +22,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = build_services(settings)
-    from bot.kb.service import KbWarmUp
-
-    background = [services.ticketing.worker, KbWarmUp(services.kb_service)]
-    app = create_app(build_actions(services), background=background)
+    app = create_app(build_actions(services), background=services.background())
     app.run(settings.host, args.port, workers=1, access_log=False, motd=False)
 
 

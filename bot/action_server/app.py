@@ -46,15 +46,16 @@ def create_app(actions: Iterable[Action], background: Sequence[Background] = ())
     for action in actions:
         executor.register_action(action)
 
-    @app.listener("after_server_start")
     async def start_background(_app: Sanic, _loop: object) -> None:
         for job in background:
             await job.start()
 
-    @app.listener("before_server_stop")
     async def stop_background(_app: Sanic, _loop: object) -> None:
         for job in background:
             await job.stop()
+
+    app.after_server_start(start_background)
+    app.before_server_stop(stop_background)
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY, intent_payload
 from bot.flows.model.turns import BotMessage, UserTurn
+from bot.tickets.requester import Requester
 
-ENTITY_SLOTS = ("error_code", "app_name", "os", "device_type")
 
 
 def latest_entities(tracker: Tracker) -> Dict[str, str]:
@@ -32,7 +32,7 @@ def user_turn(tracker: Tracker) -> UserTurn:
         confidence=float(intent.get("confidence") or 0.0),
         entities=entities,
         slots={name: tracker.get_slot(name) for name in ENTITY_SLOTS if tracker.get_slot(name)},
-        button_value=entities.get("flow_answer"),
+        button_value=entities.get(FLOW_ANSWER_ENTITY),
     )
 
 
@@ -68,4 +68,33 @@ def channel_of(tracker: Tracker) -> str:
 
 def button_payload(intent: str, entities: Optional[Dict[str, str]] = None) -> str:
     """A Rasa button payload that sets ``intent`` (and entities) without NLU."""
-    return f"/{intent}{json.dumps(entities) if entities else ''}"
+    return intent_payload(intent, entities)
+
+
+def requester_of(tracker: Tracker) -> Requester:
+    """Who is talking: a stable id for the person, their conversation and display name, if known.
+
+    In Slack the person is ``slack:<team>:<user>`` whichever DM or thread they write from, so
+    their tickets follow them; elsewhere the conversation id is the best identity there is.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    slack = metadata.get("slack") if isinstance(metadata, dict) else None
+    if isinstance(slack, dict) and slack.get("team") and slack.get("user"):
+        return Requester(f"slack:{slack['team']}:{slack['user']}", tracker.sender_id, slack.get("display_name") or None)
+    return Requester(tracker.sender_id, tracker.sender_id, None)
+
+
+def action_before_latest_message(tracker: Tracker) -> Optional[str]:
+    """The last action the bot ran before the latest user message (``action_listen`` skipped),
+    or None when another user message came first: what the latest message answers."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return None
+            seen_user = True
+            continue
+        if kind == "action" and seen_user and event.get("name") not in ("action_listen", None):
+            return str(event.get("name"))
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Mapping, Optional, Sequence, TextIO
+from typing import Any, Mapping, Optional, Sequence, TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -28,7 +28,7 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def include_name(
-    name: Optional[str], type_: str, parent_names: Mapping[str, Optional[str]]
+    name: Optional[str], type_: str, parent_names: Mapping[Any, Optional[str]]
 ) -> bool:
     """Alembic ``include_name`` hook: compare only Frontline's own tables.
 

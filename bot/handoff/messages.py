@@ -9,19 +9,13 @@ name, because the bot user posts it.
 
 from __future__ import annotations
 
-import json
 from typing import List, Optional
 
+from bot.contract import rating_payload
 from bot.handoff.ports import BotMessage, Engineer
 
 WIDGET_CHANNEL = "socketio"
-RATING_INTENT = "handoff_rating"
 RATINGS = (1, 2, 3, 4, 5)
-
-
-def rating_payload(rating: int, reference: str) -> str:
-    """The payload of a rating button: ``/handoff_rating{"rating":"4","ticket_ref":"SUP-1042"}``."""
-    return f"/{RATING_INTENT}" + json.dumps({"rating": str(rating), "ticket_ref": reference}, separators=(",", ":"))
 
 
 def rating_question(reference: str) -> BotMessage:

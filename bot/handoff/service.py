@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Set
 
+from bot.contract import HANDOFF_SLOT, RATING_SLOT
 from bot.db.repositories import Ticket, TicketStore
 from bot.handoff import messages
 from bot.handoff.ports import BotMessage, Engineer, EngineerDesk, UserChannel
@@ -38,8 +39,6 @@ from bot.handoff.store import ACTIVE_STATES, Handoff, HandoffConflict, HandoffSt
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-HANDOFF_SLOT = "handoff_active"
-RATING_SLOT = "rating_for"
 OUTCOME_STATUS = {"resolved": "resolved", "returned": "closed"}
 
 

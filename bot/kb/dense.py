@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, List, Optional, Protocol, Sequence, runtime_checkable
+from typing import Any, List, Optional, Protocol, Sequence, cast, runtime_checkable
 
 import numpy as np
 
@@ -224,9 +224,9 @@ class MiniLMEmbedder:
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
             vectors = forward([texts[i] for i in batch])
-            for index, vector in zip(batch, vectors):
+            for index, vector in zip(batch, vectors, strict=True):
                 out[index] = vector
-        return np.vstack(out).astype(np.float32)
+        return np.vstack(cast(List[np.ndarray], out)).astype(np.float32)  # every index was filled
 
     def _pooled(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
         """Mean pooling over the attention mask, then L2 normalisation (TensorFlow tensors)."""

@@ -196,7 +196,7 @@ def ingest(
         reused = len(cached)
         for start in range(0, len(missing), EMBED_BATCH):
             keys = missing[start : start + EMBED_BATCH]
-            vectors = dict(zip(keys, embedder.embed([texts[key] for key in keys])))
+            vectors = dict(zip(keys, embedder.embed([texts[key] for key in keys]), strict=True))
             store.add_embeddings(vectors, model_id)
             if file_cache is not None:
                 file_cache.put(vectors)

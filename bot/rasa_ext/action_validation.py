@@ -53,12 +53,12 @@ def install() -> None:
         raise error
 
     _ORIGINAL = RemoteAction._validate_action_result
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = validate_action_result
 
 
 def uninstall() -> None:
     """Restore Rasa's own validation (tests)."""
     global _ORIGINAL
     if _ORIGINAL is not None:
-        RemoteAction._validate_action_result = _ORIGINAL  # type: ignore[assignment]
+        RemoteAction._validate_action_result = _ORIGINAL
         _ORIGINAL = None

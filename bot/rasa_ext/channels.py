@@ -20,6 +20,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.contract import HANDOFF_SLOT
 from bot.rasa_ext import action_validation
 from bot.rasa_ext.guard import no_silent_bot
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 DEFAULT_CONTACT = "the IT service desk"
 # Session ids come from browsers; anything else gets a fresh id (the client adopts it).
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-HANDOFF_SLOT = "handoff_active"
 
 
 class GuardedChannelMixin:
@@ -103,7 +103,8 @@ def origin_allowed(origin: Optional[str], own_origin: Optional[str], allowed: Se
 
 def engineer_of(kwargs: Dict[Text, Any]) -> Optional[Union[str, bool]]:
     """The engineer's name a bot message carries (BotUttered metadata is merged into the message)."""
-    metadata = kwargs.get("metadata") if isinstance(kwargs.get("metadata"), dict) else {}
+    raw = kwargs.get("metadata")
+    metadata = raw if isinstance(raw, dict) else {}
     name = metadata.get("engineer", kwargs.get("engineer"))
     return name if isinstance(name, (str, bool)) and name is not False else None
 
@@ -148,8 +149,8 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
         origins = parse_origins(credentials.pop("cors_origins", None))
         channel = super().from_credentials(credentials)
         channel.support_contact = contact
-        channel.cors_origins = origins  # type: ignore[attr-defined]
-        return channel  # type: ignore[return-value]
+        channel.cors_origins = origins
+        return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages not caused by a socket event (Rasa's HTTP API, handoffs)."""

@@ -27,7 +27,6 @@ It has nothing to learn; ``train`` only records the configuration.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -38,18 +37,21 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-FLOW_ACTION = "action_flow"
-FLOW_STATE_SLOT = "flow_state"
-HANDOFF_SLOT = "handoff_active"
-RELAY_ACTION = "action_handoff_relay"
-NOTE_SLOT = "ticket_note_for"
-NOTE_ACTION = "action_ticket_note"
-RATING_SLOT = "rating_for"
-RATING_INTENT = "handoff_rating"
-RATING_ACTION = "action_handoff_rating"
+from bot.contract import (
+    FLOW_ACTION,
+    FLOW_STATE_SLOT,
+    HANDOFF_SLOT,
+    NOTE_ACTION,
+    NOTE_SLOT,
+    RATING_ACTION,
+    RATING_INTENT,
+    RATING_SLOT,
+    RELAY_ACTION,
+    typed_rating,
+)
+
 # Actions this policy predicts after a user turn; the bot listens after each of them.
 OWN_ACTIONS = frozenset({FLOW_ACTION, RELAY_ACTION, NOTE_ACTION, RATING_ACTION})
-TYPED_RATING = re.compile(r"^\s*[1-5]\s*(?:/\s*5|out of 5|stars?|\*)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 @DefaultV1Recipe.register(
@@ -99,7 +101,7 @@ class FlowPolicy(Policy):
             return RATING_ACTION
         flow_active = bool(tracker.get_slot(FLOW_STATE_SLOT))
         text = (tracker.latest_message.text or "") if tracker.latest_message else ""
-        if tracker.get_slot(RATING_SLOT) and not flow_active and TYPED_RATING.match(text):
+        if tracker.get_slot(RATING_SLOT) and not flow_active and typed_rating(text) is not None:
             return RATING_ACTION
         if flow_active:
             return FLOW_ACTION

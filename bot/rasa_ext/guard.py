@@ -35,7 +35,7 @@ class CountingOutputChannel(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]  # instance-level on purpose: mirror inner
+    def name(self) -> Text:  # instance-level on purpose: mirror inner
         """Name of the wrapped channel, so trackers record the real channel."""
         return self.inner.name()
 

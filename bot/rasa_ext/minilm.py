@@ -19,7 +19,7 @@ The package carries ``model.safetensors`` (PyTorch layout); transformers loads i
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 
@@ -113,7 +113,8 @@ class MiniLMFeaturizer(LanguageModelFeaturizer):
         finally:
             hf_logging.set_verbosity(previous)
         self.pad_token_id = self.tokenizer.unk_token_id
-        self._forward = None  # compiled on first use (see _compute_batch_sequence_features)
+        # Compiled on first use (see _compute_batch_sequence_features).
+        self._forward: Optional[Callable[[Any, Any], Any]] = None
 
     def _compute_batch_sequence_features(
         self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
@@ -163,7 +164,7 @@ class MiniLMFeaturizer(LanguageModelFeaturizer):
             for start in range(0, len(todo), size):
                 batch = todo[start : start + size]
                 docs = self._get_docs_for_batch(batch, attribute=attribute, inference_mode=True)
-                for message, doc in zip(batch, docs):
+                for message, doc in zip(batch, docs, strict=True):
                     self._set_lm_features(doc, message, attribute)
         return messages
 

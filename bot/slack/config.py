@@ -34,7 +34,7 @@ class SlackConfig:
         support_contact: who to contact when the bot cannot answer (the no-silent-bot guard).
         log_level: level of the channel's own loggers (``bot.slack``), e.g. ``INFO``.
         engineers_channel: the engineers' channel id (``C…``) for live handoff, or None
-            (see :mod:`bot.handoff.slack_listeners`).
+            (see :mod:`bot.slack.handoff_listeners`).
     """
 
     mode: str

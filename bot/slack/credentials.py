@@ -7,7 +7,8 @@ Slack settings), and when ``FRONTLINE_SLACK_BOT_TOKEN`` is set ``frontline run``
 that file to ``rasa run --credentials``.
 
 The block holds ``${VAR}`` references only, never values: tokens and the database URL (which
-may contain a password) reach the Rasa server through its environment (:func:`slack_env`).
+may contain a password) reach the Rasa server through its environment: ``frontline run`` hands
+it every setting (:meth:`bot.config.Settings.to_env`).
 This module imports nothing heavy; the supervisor uses it.
 """
 
@@ -16,22 +17,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.config import Settings
+from bot.config import Settings, settings_table
 
-CHANNEL_CLASS = "bot.slack.channel.SlackChannel"
+CHANNEL_CLASS = "bot.rasa_ext.slack_channel.SlackChannel"
 
-# (credentials key, environment variable) in the order they are written.
+# (credentials key, Settings field) in the order they are written; the variable of each field
+# comes from its declaration in bot/config.py.
 _KEYS: Tuple[Tuple[str, str], ...] = (
-    ("mode", "FRONTLINE_SLACK_MODE"),
-    ("bot_token", "FRONTLINE_SLACK_BOT_TOKEN"),
-    ("signing_secret", "FRONTLINE_SLACK_SIGNING_SECRET"),
-    ("app_token", "FRONTLINE_SLACK_APP_TOKEN"),
-    ("api_url", "FRONTLINE_SLACK_API_URL"),
-    ("database_url", "FRONTLINE_DATABASE_URL"),
-    ("support_contact", "FRONTLINE_SUPPORT_CONTACT"),
-    ("log_level", "FRONTLINE_LOG_LEVEL"),
-    ("engineers_channel", "FRONTLINE_SLACK_ENGINEERS_CHANNEL"),
+    ("mode", "slack_mode"),
+    ("bot_token", "slack_bot_token"),
+    ("signing_secret", "slack_signing_secret"),
+    ("app_token", "slack_app_token"),
+    ("api_url", "slack_api_url"),
+    ("database_url", "database_url"),
+    ("support_contact", "support_contact"),
+    ("log_level", "log_level"),
+    ("engineers_channel", "slack_engineers_channel"),
 )
+# The token the other mode would use is left out of the block (the channel would ignore it).
+_NOT_IN_MODE = {"http": "slack_app_token", "socket": "slack_signing_secret"}
+
+
+def _block_variables(settings: Settings) -> List[Tuple[str, str]]:
+    """(credentials key, variable) of the Slack block's entries that have a value."""
+    env = settings.to_env()
+    variables = {spec.field: spec.variable for spec in settings_table()}
+    return [
+        (key, variables[name])
+        for key, name in _KEYS
+        if name != _NOT_IN_MODE.get(settings.slack_mode) and env[variables[name]]
+    ]
 
 
 def slack_env(settings: Settings) -> Dict[str, str]:
@@ -45,30 +60,19 @@ def slack_env(settings: Settings) -> Dict[str, str]:
     """
     if not settings.slack_enabled:
         return {}
-    values = {
-        "FRONTLINE_SLACK_MODE": settings.slack_mode,
-        "FRONTLINE_SLACK_BOT_TOKEN": settings.slack_bot_token,
-        "FRONTLINE_SLACK_SIGNING_SECRET": settings.slack_signing_secret if settings.slack_mode == "http" else None,
-        "FRONTLINE_SLACK_APP_TOKEN": settings.slack_app_token if settings.slack_mode == "socket" else None,
-        "FRONTLINE_SLACK_API_URL": settings.slack_api_url,
-        "FRONTLINE_DATABASE_URL": settings.database_url,
-        "FRONTLINE_SUPPORT_CONTACT": settings.support_contact,
-        "FRONTLINE_LOG_LEVEL": settings.log_level,
-        "FRONTLINE_SLACK_ENGINEERS_CHANNEL": settings.slack_engineers_channel,
-    }
-    return {name: value for name, value in values.items() if value}
+    env = settings.to_env()
+    return {variable: env[variable] for _, variable in _block_variables(settings)}
 
 
 def slack_block(settings: Settings) -> str:
     """The credentials block that enables the Slack channel (``${VAR}`` references only)."""
-    env = slack_env(settings)
     lines: List[str] = [
         "",
         f"# Slack ({settings.slack_mode} mode): added by `frontline run` because FRONTLINE_SLACK_BOT_TOKEN is set.",
         "# Values come from the environment; see docs/slack.md.",
         f"{CHANNEL_CLASS}:",
     ]
-    lines.extend(f"  {key}: ${{{var}}}" for key, var in _KEYS if var in env)
+    lines.extend(f"  {key}: ${{{var}}}" for key, var in _block_variables(settings))
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Protocol
 
 from sanic.request import Request
 from sanic.response import HTTPResponse, json as json_response
@@ -37,24 +37,46 @@ log = logging.getLogger(__name__)
 MAX_CONNECT_BACKOFF = 60.0
 
 
+class SlackExtension(Protocol):
+    """Listeners added to the Slack app before the channel's own (e.g. the engineers' handoff,
+    :class:`bot.wiring.handoff.SlackHandoff`), released when the server stops."""
+
+    def register(self, app: AsyncApp) -> None:
+        """Add the listeners to ``app``."""
+        ...
+
+    def close(self) -> None:
+        """Release what the extension holds."""
+        ...
+
+
+#: Builds the extension once the channel's client, user directory and event de-duplication
+#: exist (None: nothing to add). The Rasa server's root passes it in; this package never wires.
+ExtensionFactory = Callable[
+    [SlackClient, UserDirectory, Callable[[Dict[str, Any]], Awaitable[bool]]], Optional[SlackExtension]
+]
+
+
 class SlackRuntime:
     """The Slack app's lifecycle within one Rasa server."""
 
-    def __init__(self, config: SlackConfig, handle: Handler) -> None:
+    def __init__(self, config: SlackConfig, handle: Handler, extension: Optional[ExtensionFactory] = None) -> None:
         """Prepare (build nothing yet).
 
         Args:
             config: mode, tokens, API URL, database URL.
             handle: Rasa's message handler wrapped in the no-silent-bot guard.
+            extension: builds listeners that go first (the engineers' handoff), if any.
         """
         self.config = config
         self.handle = handle
+        self._extension_factory = extension
         self.app: Optional[AsyncApp] = None
         self._http: Optional[AsyncSlackRequestHandler] = None
         self._socket: Optional[AsyncSocketModeHandler] = None
         self._connecting: Optional["asyncio.Task[None]"] = None
         self._engine: Optional[Engine] = None
-        self._handoff: Optional[Any] = None
+        self._extension: Optional[SlackExtension] = None
         self.client: Optional[SlackClient] = None
 
     def _seen_store(self) -> SeenStore:
@@ -83,10 +105,9 @@ class SlackRuntime:
         self.client = client
         bridge = SlackBridge(client, UserDirectory(client), self._seen_store(), self.handle)
         # The live handoff's engineers' channel (buttons, ticket threads), if configured.
-        from bot.handoff.slack_wiring import build_slack_handoff
-
-        self._handoff = build_slack_handoff(self.config, client, bridge.users, bridge.first_time)
-        first = [self._handoff.listeners.register] if self._handoff is not None else []
+        if self._extension_factory is not None:
+            self._extension = self._extension_factory(client, bridge.users, bridge.first_time)
+        first = [self._extension.register] if self._extension is not None else []
         self.app = build_app(self.config, web, bridge, register_first=first)
         if self.config.mode == "http":
             self._http = AsyncSlackRequestHandler(self.app)
@@ -127,9 +148,9 @@ class SlackRuntime:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-        if self._handoff is not None:
-            self._handoff.close()
-            self._handoff = None
+        if self._extension is not None:
+            self._extension.close()
+            self._extension = None
 
     async def handle_http(self, request: Request) -> HTTPResponse:
         """HTTP mode: one Events API or interactivity request from Slack."""

@@ -96,7 +96,10 @@ def test_failed_flow_goes_to_an_engineer_and_comes_back_with_a_rating(bot: Bot, 
     # Every step is on the ticket, in order.
     ticket, events = bot.ticket_with_events(reference)
     assert (ticket.status, ticket.assignee, ticket.category) == ("resolved", ENGINEER, "vpn_connection")
-    steps = [(e.kind, e.data.get("to") if e.kind == "status_changed" else e.data.get("source") or e.data.get("handoff") or e.data.get("rating")) for e in events]
+    steps = [
+        (e.kind, e.data.get("to") if e.kind == "status_changed" else e.data.get("source") or e.data.get("handoff") or e.data.get("rating"))
+        for e in events
+    ]
     assert steps == [
         ("created", None),
         ("assigned", None),

@@ -2,7 +2,7 @@
 rating, and everything recorded as ticket events."""
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Tuple
 
 import pytest

@@ -16,8 +16,8 @@ from bot.db.repositories import TicketStore, utc_now
 from bot.handoff.calendar import SupportCalendar
 from bot.handoff.memory import MemoryUserChannel
 from bot.handoff.service import HandoffService
-from bot.handoff.slack_desk import SlackDesk
-from bot.handoff.slack_listeners import HandoffListeners
+from bot.slack.desk import SlackDesk
+from bot.slack.handoff_listeners import HandoffListeners
 from bot.handoff.store import HandoffStore
 from bot.rasa_ext.guard import no_silent_bot
 from bot.slack.app import SlackBridge, build_app

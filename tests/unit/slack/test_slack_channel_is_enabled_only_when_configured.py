@@ -10,7 +10,7 @@ from typing import Dict
 import pytest
 
 from bot.config import Settings
-from bot.slack.channel import SlackChannel
+from bot.rasa_ext.slack_channel import SlackChannel
 from bot.slack.credentials import runtime_credentials_path, slack_env, write_runtime_credentials
 from bot.supervisor import Assistant
 
@@ -52,7 +52,7 @@ def test_runtime_credentials_load_in_rasa_and_hold_no_secrets(
     assert path == runtime_credentials_path(settings) == tmp_path / "var" / "run" / "credentials-5123.yml"
     assert _rasa_command_credentials(assistant) == str(path)
     text = path.read_text()
-    assert "bot.rasa_ext.channels.RestChannel" in text and "bot.slack.channel.SlackChannel:" in text
+    assert "bot.rasa_ext.channels.RestChannel" in text and "bot.rasa_ext.slack_channel.SlackChannel:" in text
     assert not [secret for secret in SECRET_VALUES if secret in text]
     assert ("signing_secret" in text) == (mode == "http") and ("app_token" in text) == (mode == "socket")
 

@@ -8,7 +8,7 @@ from typing import Any, Dict
 import pytest
 from ruamel.yaml import YAML
 
-from bot.slack.channel import EVENTS_PATH
+from bot.rasa_ext.slack_channel import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[3]
 

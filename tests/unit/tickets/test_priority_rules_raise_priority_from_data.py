@@ -4,7 +4,7 @@ import os
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import pytest
 

@@ -1,10 +1,14 @@
-"""Assemble the action server's services from settings (the one place that wires them)."""
+"""The action server's composition root: every service the actions use, built once from settings.
+
+:func:`build_services` is called by ``python -m bot.action_server`` (its ``__main__``) after it read
+the settings; actions get the resulting :class:`Services` and nothing else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
@@ -13,11 +17,13 @@ from bot.escalation import EscalationService
 from bot.flows.loading.repository import FlowRepository
 from bot.flows.runtime.checks import default_checks
 from bot.flows.runtime.engine import FlowEngine
-from bot.flows.runtime.ports import KnowledgeBase
-from bot.handoff.slack_wiring import build_action_server_desk
+from bot.handoff.service import HandoffService
 from bot.kb.feedback import FeedbackStore
-from bot.kb.service import KbService, build_knowledge_base
-from bot.tickets.wiring import Ticketing, build_ticketing
+from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
+from bot.tickets.requester import RequesterTickets
+from bot.tickets.worker import BackgroundWorker
+from bot.wiring.handoff import build_slack_desk
+from bot.wiring.ticketing import build_ticketing
 
 Clock = Callable[[], datetime]
 
@@ -29,18 +35,38 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Services:
-    """What actions need; built once per action server."""
+    """What actions need; built once per action server. One field per service.
+
+    Attributes:
+        settings: the resolved settings (the support contact for apologies).
+        clock: returns aware UTC datetimes.
+        flows: the flow files, re-read on change.
+        engine: the flow engine.
+        flow_runs: finished flows, for reporting.
+        kb_service: knowledge-base answers (also the flow engine's ``kb:`` steps).
+        kb_feedback: knowledge-base answers shown and their Yes/No.
+        escalations: opens (or updates) tickets from conversations.
+        handoff: the live handoff (start, relay, add information, rating).
+        requester_tickets: a person's own tickets: status, which ticket takes information.
+        worker: posts waiting tickets and delivers the outbox in the background; woken after a
+            ticket is opened.
+    """
 
     settings: Settings
+    clock: Clock
     flows: FlowRepository
     engine: FlowEngine
     flow_runs: FlowRunStore
-    escalations: EscalationService
-    kb: KnowledgeBase
-    clock: Clock
     kb_service: KbService
     kb_feedback: FeedbackStore
-    ticketing: Ticketing
+    escalations: EscalationService
+    handoff: HandoffService
+    requester_tickets: RequesterTickets
+    worker: BackgroundWorker
+
+    def background(self) -> Tuple[Any, ...]:
+        """What runs beside the action server: the ticket worker and the KB model warm-up."""
+        return (self.worker, KbWarmUp(self.kb_service))
 
 
 def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
@@ -50,10 +76,9 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     flows = FlowRepository(settings.flows_dir)
     # Loads spaCy and the embedding model on the first search, not here (fast start-up).
     kb_service, kb_feedback = build_knowledge_base(settings, engine, sessions, clock)
-    kb: KnowledgeBase = kb_service
     # Tickets go to the engineers' Slack channel for a live handoff when one is configured.
     ticketing = build_ticketing(
-        settings, sessions, clock, desk=build_action_server_desk(settings), label_of=_button_labels(flows)
+        settings, sessions, clock, desk=build_slack_desk(settings), label_of=_button_labels(flows)
     )
     checks = default_checks(
         status_file=settings.status_file,
@@ -63,15 +88,16 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     )
     return Services(
         settings=settings,
-        flows=flows,
-        engine=FlowEngine(flows.get, checks, kb, clock),
-        flow_runs=FlowRunStore(sessions, clock),
-        escalations=ticketing.escalations,
-        kb=kb,
         clock=clock,
+        flows=flows,
+        engine=FlowEngine(flows.get, checks, kb_service, clock),
+        flow_runs=FlowRunStore(sessions, clock),
         kb_service=kb_service,
         kb_feedback=kb_feedback,
-        ticketing=ticketing,
+        escalations=ticketing.escalations,
+        handoff=ticketing.handoff,
+        requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
+        worker=ticketing.worker,
     )
 
 

@@ -4,7 +4,7 @@ The message shows the ticket's summary, who asked, the questions the bot asked w
 it got (the trail), and the buttons **Claim**, **Resolve** and **Return to bot**; it is updated
 as the handoff moves on (who claimed it, the outcome; buttons that no longer apply disappear).
 The message's thread is the conversation: the user's messages are posted there, and the
-claiming engineer's replies there reach the user (see :mod:`bot.handoff.slack_listeners`).
+claiming engineer's replies there reach the user (see :mod:`bot.slack.handoff_listeners`).
 
 Scopes: ``chat:write`` (post, update, ephemeral notices); the bot must be a member of the
 engineers' channel.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional
 
 from bot.db.repositories import Ticket
 from bot.handoff.ports import DeskRef
@@ -85,7 +85,9 @@ def ticket_blocks(ticket: Ticket, handoff: Handoff) -> List[Block]:
     mark = PRIORITY_MARK.get(ticket.priority, "")
     requester = ticket.requester_name or ticket.requester_id
     blocks: List[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{mark} {ticket.reference} · {ticket.category.replace('_', ' ')} · {ticket.priority}".strip(), 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(
+            f"{mark} {ticket.reference} · {ticket.category.replace('_', ' ')} · {ticket.priority}".strip(), 150
+        )}},
         {"type": "section", "text": {"type": "mrkdwn", "text": _clip(escape(ticket.summary), MAX_SECTION)}},
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*Requester*\n{escape(requester)} (via {escape(ticket.channel)})"},

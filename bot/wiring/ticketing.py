@@ -1,6 +1,6 @@
 """Assemble tickets, priority rules, sinks, the outbox dispatcher and the live handoff.
 
-Called where an application is assembled (:func:`bot.services.build_services` for the action
+Called where an application is assembled (:func:`bot.action_server.services.build_services` for the action
 server; the Slack channel builds the same for the engineers' buttons), never at import time.
 """
 

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.handoff.ports import Engineer
 from bot.handoff.service import HandoffResult, HandoffService
-from bot.handoff.slack_desk import ACTION_ID_RE, CLAIM, RESOLVE, SlackDesk
+from bot.slack.desk import ACTION_ID_RE, CLAIM, RESOLVE, SlackDesk
 from bot.slack import events
 from bot.slack.users import UserDirectory
 

@@ -1,0 +1,1 @@
+"""The knowledge base: articles, ingestion, hybrid search, answers and their feedback."""
