@@ -1,0 +1,213 @@
+"""Incremental rollup of Rasa's ``events`` into ``insights_conversations`` and ``insights_steps``.
+
+Each refresh reads the events added since the last one (the watermark in ``insights_state``),
+and for every sender that has new events re-derives that sender's last stored conversation and
+anything after it. Older conversations never change, so a refresh costs what was added, not
+the history. A small overlap below the watermark re-reads events whose transactions committed
+late (PostgreSQL sequences hand out ids before commit); re-deriving is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from bot.db.models import InsightsConversationRow, InsightsStateRow, InsightsStepRow
+from bot.insights.conversations import Conversation, split_conversations
+from bot.insights.tracker_events import TrackerEvent, events_table
+
+log = logging.getLogger(__name__)
+
+WATERMARK = "events_watermark"
+OVERLAP = 1000
+SENDER_BATCH = 500
+INSERT_BATCH = 2000
+
+conversations_table = InsightsConversationRow.__table__
+steps_table = InsightsStepRow.__table__
+state_table = InsightsStateRow.__table__
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What one refresh did."""
+
+    senders: int
+    conversations: int
+    watermark: int
+
+
+def _week(day: date) -> str:
+    """The ISO week's Monday, as ``YYYY-MM-DD``."""
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
+def conversation_values(conv: Conversation) -> Dict[str, object]:
+    """The ``insights_conversations`` row of a conversation."""
+    day = conv.started_at.date()
+    return {
+        "sender_id": conv.sender_id,
+        "start_event_id": conv.start_event_id,
+        "last_event_id": conv.last_event_id,
+        "channel": conv.channel[:32],
+        "started_at": conv.started_at,
+        "last_event_at": conv.last_event_at,
+        "day": day.isoformat(),
+        "week": _week(day),
+        "flow": conv.flow,
+        "user_turns": conv.user_turns,
+        "fallbacks": conv.fallbacks,
+        "clarifications": conv.clarifications,
+        "outcome": conv.outcome,
+        "escalation_reason": conv.escalation_reason,
+        "after_clarify_topic": conv.after_clarify["topic"],
+        "after_clarify_rephrased": conv.after_clarify["rephrased"],
+        "after_clarify_human": conv.after_clarify["human"],
+        "after_clarify_fallback": conv.after_clarify["fallback"],
+        "after_clarify_left": conv.after_clarify["left"],
+        "end_flow": conv.end_flow,
+        "end_step": conv.end_step,
+    }
+
+
+class InsightsRollup:
+    """Keeps the insights tables in step with the tracker store.
+
+    Args:
+        engine: an engine on the Frontline database (which also holds Rasa's ``events``).
+        idle: silence that ends a conversation (``FRONTLINE_INSIGHTS_IDLE_MINUTES``).
+    """
+
+    def __init__(self, engine: Engine, idle: timedelta) -> None:
+        self.engine = engine
+        self.idle = idle
+
+    def refresh(self) -> RefreshResult:
+        """Fold the events added since the last refresh into the insights tables."""
+        with self.engine.begin() as conn:
+            if not self.engine.dialect.has_table(conn, "events"):
+                return RefreshResult(0, 0, 0)  # Rasa has not written anything yet
+            mark = conn.execute(select(state_table.c.value).where(state_table.c.key == WATERMARK)).scalar()
+            top = conn.execute(select(func.max(events_table.c.id))).scalar()
+        if top is None or (mark is not None and top <= mark):
+            return RefreshResult(0, 0, int(mark or 0))
+        since = max(0, (mark or 0) - OVERLAP) if mark else 0
+        with self.engine.connect() as conn:
+            senders = list(conn.execute(
+                select(events_table.c.sender_id).where(events_table.c.id > since, events_table.c.id <= top).distinct()
+            ).scalars())
+        written = 0
+        for start in range(0, len(senders), SENDER_BATCH):
+            written += self._refresh_senders(senders[start:start + SENDER_BATCH], top)
+        with self.engine.begin() as conn:
+            self._set_watermark(conn, top)
+        return RefreshResult(len(senders), written, top)
+
+    def rebuild(self) -> RefreshResult:
+        """Forget every rollup and derive it again from all events (after changing the idle time)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(steps_table))
+            conn.execute(delete(conversations_table))
+            conn.execute(delete(state_table).where(state_table.c.key == WATERMARK))
+        return self.refresh()
+
+    def _set_watermark(self, conn: Connection, top: int) -> None:
+        updated = conn.execute(
+            state_table.update().where(state_table.c.key == WATERMARK).values(value=top)
+        ).rowcount
+        if not updated:
+            conn.execute(insert(state_table).values(key=WATERMARK, value=top))
+
+    def _refresh_senders(self, senders: Sequence[str], top: int) -> int:
+        """Re-derive each sender's last conversation and everything after it."""
+        with self.engine.begin() as conn:
+            c = conversations_table.c
+            last_rows = conn.execute(
+                select(c.sender_id, func.max(c.start_event_id)).where(c.sender_id.in_(senders)).group_by(c.sender_id)
+            ).all()
+            restart: Dict[str, int] = {sender: start for sender, start in last_rows}
+            carried: Dict[str, Tuple[str, str]] = {}
+            if restart:
+                # The flow the conversation before the re-derived one left waiting, if any.
+                prev = conn.execute(
+                    select(c.sender_id, c.end_flow, c.end_step, c.start_event_id)
+                    .where(c.sender_id.in_(list(restart)), c.end_flow.is_not(None))
+                ).all()
+                for sender, flow, step, start_id in prev:
+                    if start_id < restart[sender] and (sender not in carried or start_id > carried[sender][2]):  # type: ignore[index]
+                        carried[sender] = (flow, step, start_id)  # type: ignore[assignment]
+                for sender, start_id in restart.items():
+                    ids = select(c.id).where(c.sender_id == sender, c.start_event_id >= start_id)
+                    conn.execute(delete(steps_table).where(steps_table.c.conversation_id.in_(ids)))
+                    conn.execute(delete(conversations_table).where(c.sender_id == sender, c.start_event_id >= start_id))
+            low = min(restart.values()) if restart and len(restart) == len(senders) else 0
+            rows = conn.execute(
+                select(
+                    events_table.c.sender_id, events_table.c.id, events_table.c.type_name, events_table.c.timestamp,
+                    events_table.c.intent_name, events_table.c.action_name, events_table.c.data,
+                )
+                .where(events_table.c.sender_id.in_(senders), events_table.c.id >= low, events_table.c.id <= top)
+                .order_by(events_table.c.sender_id, events_table.c.id)
+            )
+            convs: List[Conversation] = []
+            for sender, events in _by_sender(rows, restart):
+                carry = carried.get(sender)
+                convs.extend(split_conversations(sender, events, self.idle, (carry[0], carry[1]) if carry else None))
+            self._insert(conn, convs)
+            return len(convs)
+
+    def _insert(self, conn: Connection, convs: List[Conversation]) -> None:
+        c = conversations_table.c
+        for start in range(0, len(convs), INSERT_BATCH):
+            chunk = convs[start:start + INSERT_BATCH]
+            conn.execute(insert(conversations_table), [conversation_values(conv) for conv in chunk])
+            with_runs = [conv for conv in chunk if conv.runs]
+            if not with_runs:
+                continue
+            ids: Dict[Tuple[str, int], int] = {}
+            senders = sorted({conv.sender_id for conv in with_runs})
+            for row in conn.execute(
+                select(c.sender_id, c.start_event_id, c.id).where(
+                    c.sender_id.in_(senders), c.start_event_id >= min(conv.start_event_id for conv in with_runs)
+                )
+            ):
+                ids[(row[0], row[1])] = row[2]
+            steps: List[Dict[str, object]] = []
+            for conv in with_runs:
+                steps.extend(_step_values(ids[(conv.sender_id, conv.start_event_id)], conv))
+            if steps:
+                conn.execute(insert(steps_table), steps)
+
+
+def _step_values(conv_id: int, conv: Conversation) -> List[Dict[str, object]]:
+    rows: List[Dict[str, object]] = []
+    for number, run in enumerate(conv.runs):
+        for ordinal, step in enumerate(run.steps):
+            rows.append({
+                "conversation_id": conv_id, "run": number, "flow": run.flow[:128], "step": step[:128],
+                "ordinal": ordinal, "started_at": conv.started_at, "last": ordinal == len(run.steps) - 1,
+                "run_outcome": run.outcome[:16],
+            })
+    return rows
+
+
+def _by_sender(rows: Iterable[object], restart: Dict[str, int]) -> Iterable[Tuple[str, List[TrackerEvent]]]:
+    """Group ``(sender, id, ...)`` rows by sender, dropping each sender's events before its restart id."""
+    current: Optional[str] = None
+    batch: List[TrackerEvent] = []
+    for row in rows:
+        sender = row[0]  # type: ignore[index]
+        if sender != current:
+            if current is not None and batch:
+                yield current, batch
+            current, batch = sender, []
+        if row[1] < restart.get(sender, 0):  # type: ignore[index]
+            continue
+        batch.append(TrackerEvent.from_row(row[1:]))  # type: ignore[index]
+    if current is not None and batch:
+        yield current, batch
