@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
+from bot.insights.settings import insights_fields
+
 # (environment variable, default shown in docs, description)
 SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_PROJECT_DIR", "the checkout", "Project root holding config.yml, domain.yml, nlu_data/, flows/."),
@@ -49,6 +51,10 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_OUTBOX_RETRY_SECONDS", "5", "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour."),
     ("FRONTLINE_OUTBOX_MAX_ATTEMPTS", "12", "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox)."),
     ("FRONTLINE_RASA_URL", "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>", "How the action server reaches the Rasa server's HTTP API (engineer messages to users)."),
+    ("FRONTLINE_INSIGHTS_IDLE_MINUTES", "30", "Insights: a conversation ends after this many minutes without a message (abandonment and containment are counted then; docs/insights.md)."),
+    ("FRONTLINE_INSIGHTS_USERS", "unset (no one can log in)", "Who may open the /insights/ dashboard: space-separated `name:pbkdf2_sha256$…` entries from `frontline insights-user NAME`."),
+    ("FRONTLINE_INSIGHTS_SECRET", "unset (dashboard off)", "Signs the dashboard's login cookie (16+ random characters); the dashboard is off without it. Secret."),
+    ("FRONTLINE_INSIGHTS_DIGEST", "mon 09:00", "When the weekly insights digest is posted to FRONTLINE_SLACK_ENGINEERS_CHANNEL (weekday and UTC time), or `off`."),
 )
 
 
@@ -96,6 +102,10 @@ class Settings:
     outbox_retry_seconds: float
     outbox_max_attempts: int
     rasa_api_url: str
+    insights_idle_minutes: float = 30.0
+    insights_users: Mapping[str, str] = field(default_factory=dict, repr=False)
+    insights_secret: Optional[str] = field(default=None, repr=False)
+    insights_digest: Optional[Tuple[int, int, int]] = (0, 9, 0)
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -220,6 +230,7 @@ class Settings:
             outbox_retry_seconds=outbox_retry,
             outbox_max_attempts=int(attempts_raw),
             rasa_api_url=(env.get("FRONTLINE_RASA_URL") or f"http://{host}:{port('FRONTLINE_RASA_PORT', 5005)}").rstrip("/"),
+            **insights_fields(env),
         )
 
     def with_(self, **changes: object) -> "Settings":

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import List, Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 DEFAULT_THRESHOLD = 0.35
 EXAMPLES = 3
@@ -57,6 +56,8 @@ def group_gaps(questions: Sequence[str], threshold: float = DEFAULT_THRESHOLD, t
     if not counts:
         return []
     distinct = [text for text, _ in counts.most_common()]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; only when there are gaps
+
     try:
         matrix = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True).fit_transform(distinct)
     except ValueError:  # only stop words: every question is its own group
