@@ -34,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--channel", choices=("slack", "web", "rest"), help="only this channel")
     p.add_argument("--flow", help="only conversations that ran this flow")
     p.add_argument("--json", action="store_true", help="print every figure as JSON")
-    p.add_argument("--rebuild", action="store_true", help="derive the rollup again from all events (after changing the idle time)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="derive the rollup again from all events (after changing the idle time)")
 
 
 def filters_from(args: argparse.Namespace, now: datetime) -> Filters:

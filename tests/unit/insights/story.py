@@ -7,7 +7,7 @@ were worked out by hand from that story, not by running the code under test.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import insert
