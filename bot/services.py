@@ -14,6 +14,7 @@ from bot.flows.checks import default_checks
 from bot.flows.engine import FlowEngine
 from bot.flows.ports import KnowledgeBase
 from bot.flows.repository import FlowRepository
+from bot.insights.digest import digest_job
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
 from bot.handoff.slack_wiring import build_action_server_desk
@@ -52,9 +53,12 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     kb_service, kb_feedback = build_knowledge_base(settings, engine, sessions, clock)
     kb: KnowledgeBase = kb_service
     # Tickets go to the engineers' Slack channel for a live handoff when one is configured.
-    ticketing = build_ticketing(
-        settings, sessions, clock, desk=build_action_server_desk(settings), label_of=_button_labels(flows)
-    )
+    desk = build_action_server_desk(settings)
+    ticketing = build_ticketing(settings, sessions, clock, desk=desk, label_of=_button_labels(flows))
+    if desk is not None:  # the weekly insights digest goes to the same engineers' channel
+        digest = digest_job(settings, engine, desk.client, clock)
+        if digest is not None:
+            ticketing.worker.jobs += (digest,)
     checks = default_checks(
         status_file=settings.status_file,
         error_codes_file=settings.flows_dir / "error_codes.yml",
