@@ -11,12 +11,14 @@ Deterministic for a given seed.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -68,8 +70,8 @@ def _pick(rng: random.Random, weighted: List[Any]) -> Any:
 class _Writer:
     """Collects rows and flushes them in batches."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engines: List[Engine]) -> None:
+        self.engines = engines
         self.events: List[Dict[str, Any]] = []
         self.kb: List[Dict[str, Any]] = []
         self.tickets: List[Dict[str, Any]] = []  # with "_events" and "_handoff" attached
@@ -77,20 +79,31 @@ class _Writer:
 
     def flush(self, force: bool = False) -> None:
         if len(self.events) >= EVENT_BATCH or (force and self.events):
-            with self.engine.begin() as conn:
-                conn.execute(insert(events_table), self.events)
+            for engine in self.engines:
+                if engine.dialect.name == "postgresql":
+                    _copy_events(engine, self.events)
+                else:
+                    with engine.begin() as conn:
+                        conn.execute(insert(events_table), self.events)
             self.counts.events += len(self.events)
             self.events = []
         if len(self.tickets) >= 2000 or (force and self.tickets):
             self._flush_tickets()
         if len(self.kb) >= 5000 or (force and self.kb):
-            with self.engine.begin() as conn:
-                conn.execute(insert(KbAnswerRow.__table__), self.kb)
+            for engine in self.engines:
+                with engine.begin() as conn:
+                    conn.execute(insert(KbAnswerRow.__table__), self.kb)
             self.counts.kb_answers += len(self.kb)
             self.kb = []
 
     def _flush_tickets(self) -> None:
-        with self.engine.begin() as conn:
+        for engine in self.engines:
+            self._write_tickets(engine)
+        self.counts.tickets += len(self.tickets)
+        self.tickets = []
+
+    def _write_tickets(self, engine: Engine) -> None:
+        with engine.begin() as conn:
             plain = [{k: v for k, v in t.items() if not k.startswith("_")} for t in self.tickets]
             conn.execute(insert(TicketRow.__table__), plain)
             refs = [t["reference"] for t in self.tickets]
@@ -106,8 +119,25 @@ class _Writer:
                 conn.execute(insert(TicketEventRow.__table__), events)
             if handoffs:
                 conn.execute(insert(HandoffRow.__table__), handoffs)
-        self.counts.tickets += len(self.tickets)
-        self.tickets = []
+
+
+def _copy_events(engine: Engine, rows: List[Dict[str, Any]]) -> None:
+    """PostgreSQL's COPY: an order of magnitude faster than INSERTs for a million rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for r in rows:
+        writer.writerow([r["sender_id"], r["type_name"], repr(r["timestamp"]), r["intent_name"] or "\\N",
+                         r["action_name"] or "\\N", r["data"]])
+    buffer.seek(0)
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            cursor.copy_expert(
+                "COPY events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                "FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        raw.commit()
+    finally:
+        raw.close()
 
 
 class _Conversation:
@@ -147,22 +177,27 @@ class _Conversation:
         self.act("action_listen")
 
 
-def generate(engine: Engine, conversations: int, end: datetime, days: int = 60, seed: int = 7) -> Generated:
+def generate(engine: Union[Engine, Sequence[Engine]], conversations: int, end: datetime, days: int = 60,
+             seed: int = 7, prefix: str = "s") -> Generated:
     """Write ``conversations`` conversations spread over the ``days`` before ``end``.
 
     Args:
-        engine: an engine on a migrated Frontline database (Rasa's ``events`` is created if missing).
+        engine: an engine on a migrated Frontline database (Rasa's ``events`` is created if
+            missing), or several: the same rows go to each.
         conversations: how many conversations.
         end: the end of the traffic (aware UTC).
         days: the span of the traffic.
         seed: the random seed.
+        prefix: starts every sender id and ticket reference (use another one to add traffic).
 
     Returns:
         Counts of what was written.
     """
-    rasa_metadata.create_all(engine)
+    engines = [engine] if isinstance(engine, Engine) else list(engine)
+    for each in engines:
+        rasa_metadata.create_all(each)
     rng = random.Random(seed)
-    writer = _Writer(engine)
+    writer = _Writer(engines)
     start = end - timedelta(days=days)
     flow_weights = [1 / (i + 1) for i in range(len(FLOWS))]
     # Draw start times: weekday/office-hour shaped, with a mild upward trend.
@@ -178,7 +213,7 @@ def generate(engine: Engine, conversations: int, end: datetime, days: int = 60, 
     ticket_no = 0
     for n, t0 in enumerate(times):
         channel = _pick(rng, CHANNELS)
-        sender = f"s{n:07d}"
+        sender = f"{prefix}{n:07d}"
         conv = _Conversation(writer, rng, sender, channel, t0)
         conv.session()
         kind = _pick(rng, [("flow", 0.6), ("kb", 0.2), ("smalltalk", 0.08), ("fallback", 0.08), ("human", 0.04)])
@@ -269,14 +304,14 @@ def generate(engine: Engine, conversations: int, end: datetime, days: int = 60, 
             escalation = {"category": "general", "team": "service-desk"}
         if escalation is not None:
             ticket_no += 1
-            _ticket(writer, rng, ticket_no, escalation, channel, sender, conv.t)
+            _ticket(writer, rng, f"{prefix.upper()}{ticket_no}", escalation, channel, sender, conv.t)
         writer.counts.conversations += 1
         writer.flush()
     writer.flush(force=True)
     return writer.counts
 
 
-def _ticket(writer: _Writer, rng: random.Random, number: int, esc: Dict[str, Any], channel: str, sender: str,
+def _ticket(writer: _Writer, rng: random.Random, number: str, esc: Dict[str, Any], channel: str, sender: str,
             at: float) -> None:
     created = datetime.fromtimestamp(at, timezone.utc)
     priority = _pick(rng, [("normal", 0.7), ("high", 0.2), ("low", 0.07), ("urgent", 0.03)])

@@ -104,6 +104,7 @@ class _Builder:
     def __init__(self, sender_id: str, first: TrackerEvent, carried: Optional[Tuple[str, str]]) -> None:
         at = _utc(first.timestamp)
         self.conv = Conversation(sender_id, first.id, first.id, at, at)
+        self.last_ts = first.timestamp
         self.last_action: Optional[str] = None  # the last bot action before the current user turn
         self.action_before_user: Optional[str] = None
         self.user_intent: Optional[str] = None
@@ -119,7 +120,7 @@ class _Builder:
         kind = event.type_name
         if kind in ("user", "bot"):
             conv.last_event_id = event.id
-            conv.last_event_at = _utc(event.timestamp)
+            self.last_ts = event.timestamp
         if kind == "user":
             self._user(event)
         elif kind == "action" and event.action_name and event.action_name not in IGNORED_ACTIONS:
@@ -129,12 +130,11 @@ class _Builder:
 
     def _user(self, event: TrackerEvent) -> None:
         conv = self.conv
-        data = event.data or {}
         conv.user_turns += 1
+        # The JSON body is parsed only when needed (see TrackerEvent.data).
         if conv.channel == "unknown":
-            conv.channel = channel_name(data.get("input_channel"))
+            conv.channel = channel_name((event.data or {}).get("input_channel"))
         intent = event.intent_name
-        text = str(data.get("text") or "")
         if intent == "nlu_fallback":
             conv.fallbacks += 1
         if self.pending_clarify:
@@ -142,7 +142,7 @@ class _Builder:
                 what = "human"
             elif intent == "nlu_fallback":
                 what = "fallback"
-            elif text.startswith("/"):
+            elif str((event.data or {}).get("text") or "").startswith("/"):
                 what = "topic"
             else:
                 what = "rephrased"
@@ -152,9 +152,11 @@ class _Builder:
                 conv.awaiting = None
         self.action_before_user = self.last_action
         self.user_intent = intent
-        entities = ((data.get("parse_data") or {}).get("entities")) or []
-        helpful = next((str(e.get("value")).lower() for e in entities if e.get("entity") == "kb_helpful"), "")
-        self.user_yes = intent == "affirm" or (intent == "kb_feedback" and helpful in YES)
+        self.user_yes = intent == "affirm"
+        if intent == "kb_feedback":
+            entities = (((event.data or {}).get("parse_data") or {}).get("entities")) or []
+            helpful = next((str(e.get("value")).lower() for e in entities if e.get("entity") == "kb_helpful"), "")
+            self.user_yes = helpful in YES
 
     def _escalate(self, reason: str) -> None:
         if self.conv.escalation_reason is None:
@@ -205,6 +207,7 @@ class _Builder:
 
     def finish(self) -> Conversation:
         conv = self.conv
+        conv.last_event_at = _utc(self.last_ts)
         if self.pending_clarify:
             conv.after_clarify["left"] += 1
         if self.run is not None and self.run.outcome == "open" and self.run.steps:

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db.models import InsightsConversationRow, InsightsStateRow, InsightsStepRow
 from bot.insights.conversations import Conversation, split_conversations
-from bot.insights.tracker_events import TrackerEvent, events_table
+from bot.insights.tracker_events import PARSED_TYPES, TrackerEvent, events_table
 
 log = logging.getLogger(__name__)
 
 WATERMARK = "events_watermark"
 OVERLAP = 1000
-SENDER_BATCH = 500
+SENDER_BATCH = 1000
 INSERT_BATCH = 2000
 
 conversations_table = InsightsConversationRow.__table__
@@ -146,14 +146,14 @@ class InsightsRollup:
                     conn.execute(delete(steps_table).where(steps_table.c.conversation_id.in_(ids)))
                     conn.execute(delete(conversations_table).where(c.sender_id == sender, c.start_event_id >= start_id))
             low = min(restart.values()) if restart and len(restart) == len(senders) else 0
+            e = events_table.c
+            # Only user and slot bodies are ever read: the others are not even fetched.
+            body = case((e.type_name.in_(PARSED_TYPES), e.data), else_=None)
             rows = conn.execute(
-                select(
-                    events_table.c.sender_id, events_table.c.id, events_table.c.type_name, events_table.c.timestamp,
-                    events_table.c.intent_name, events_table.c.action_name, events_table.c.data,
-                )
-                .where(events_table.c.sender_id.in_(senders), events_table.c.id >= low, events_table.c.id <= top)
-                .order_by(events_table.c.sender_id, events_table.c.id)
-            )
+                select(e.sender_id, e.id, e.type_name, e.timestamp, e.intent_name, e.action_name, body)
+                .where(e.sender_id.in_(senders), e.id >= low, e.id <= top)
+                .order_by(e.sender_id, e.id)
+            ).fetchall()
             convs: List[Conversation] = []
             for sender, events in _by_sender(rows, restart):
                 carry = carried.get(sender)

@@ -8,7 +8,6 @@ create it. ``tests/unit/insights`` checks the columns against Rasa's own model.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
@@ -27,13 +26,17 @@ events_table = Table(
     Column("data", Text),
 )
 
-# Event types whose JSON body the classifier reads; the others are decided by name alone.
+# Event types whose JSON body the classifier may read; the others are decided by name alone.
 PARSED_TYPES = frozenset({"user", "slot"})
+# Slots the classifier follows (other slot events are skipped without parsing their JSON).
+FOLLOWED_SLOTS = ("flow_state", "flow_last")
 
 
-@dataclass(frozen=True)
 class TrackerEvent:
     """One row of ``events``, with the parts the insights need.
+
+    The JSON body is parsed only when :attr:`data` is first read: parsing is most of the
+    rollup's cost, and most user messages need only their intent.
 
     Attributes:
         id: the row id (increasing in insertion order).
@@ -41,27 +44,38 @@ class TrackerEvent:
         timestamp: Unix time in seconds.
         intent_name: the user message's intent (user events).
         action_name: the action's name (action events).
-        data: the parsed JSON body for user and slot events, else empty.
     """
 
-    id: int
-    type_name: str
-    timestamp: float
-    intent_name: Optional[str] = None
-    action_name: Optional[str] = None
-    data: Optional[Dict[str, Any]] = None
+    __slots__ = ("id", "type_name", "timestamp", "intent_name", "action_name", "_raw", "_data")
+
+    def __init__(self, id: int, type_name: str, timestamp: float, intent_name: Optional[str] = None,
+                 action_name: Optional[str] = None, data: Optional[Dict[str, Any]] = None,
+                 raw: Optional[str] = None) -> None:
+        self.id = id
+        self.type_name = type_name
+        self.timestamp = timestamp
+        self.intent_name = intent_name
+        self.action_name = action_name
+        self._raw = raw
+        self._data = data
+
+    @property
+    def data(self) -> Optional[Dict[str, Any]]:
+        """The parsed JSON body (user and followed slot events), else None."""
+        if self._data is None and self._raw:
+            try:
+                parsed = json.loads(self._raw)
+            except ValueError:
+                parsed = None
+            self._data = parsed if isinstance(parsed, dict) else None
+            self._raw = None
+        return self._data
 
     @classmethod
     def from_row(cls, row: Any) -> "TrackerEvent":
-        """Build from a ``(id, type_name, timestamp, intent_name, action_name, data)`` row.
-
-        Only user and slot bodies are parsed: they are a small share of the events, and JSON
-        parsing is most of the rollup's cost.
-        """
-        data = None
-        if row[1] in PARSED_TYPES and row[5]:
-            try:
-                data = json.loads(row[5])
-            except ValueError:
-                data = None
-        return cls(int(row[0]), str(row[1]), float(row[2] or 0.0), row[3], row[4], data)
+        """Build from an ``(id, type_name, timestamp, intent_name, action_name, data)`` row."""
+        raw = row[5]
+        kind = row[1]
+        if kind not in PARSED_TYPES or (kind == "slot" and raw and not any(name in raw for name in FOLLOWED_SLOTS)):
+            raw = None
+        return cls(int(row[0]), str(kind), float(row[2] or 0.0), row[3], row[4], raw=raw)
