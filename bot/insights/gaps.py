@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import numpy as np
 
 DEFAULT_THRESHOLD = 0.35
 EXAMPLES = 3
+MAX_DISTINCT = 1000
+MAX_FEATURES = 20000
 _SPACE = re.compile(r"\s+")
 
 
@@ -41,13 +43,16 @@ def _normal(text: str) -> str:
     return _SPACE.sub(" ", text.strip().lower())
 
 
-def group_gaps(questions: Sequence[str], threshold: float = DEFAULT_THRESHOLD, top: int = 10) -> List[Gap]:
+def group_gaps(questions: Sequence[str], threshold: float = DEFAULT_THRESHOLD, top: int = 10,
+               max_distinct: int = MAX_DISTINCT) -> List[Gap]:
     """Group unanswered questions by similarity.
 
     Args:
         questions: the questions, one per time asked (repeats count).
         threshold: the cosine similarity (0–1) a question needs to join a group.
         top: how many groups to return, largest first.
+        max_distinct: only the most frequent distinct questions are grouped (the rest are too
+            rare to change the top groups).
 
     Returns:
         The largest groups, each with its count and example questions.
@@ -55,37 +60,49 @@ def group_gaps(questions: Sequence[str], threshold: float = DEFAULT_THRESHOLD, t
     counts = Counter(_normal(q) for q in questions if q and q.strip())
     if not counts:
         return []
-    distinct = [text for text, _ in counts.most_common()]
+    distinct = [text for text, _ in counts.most_common(max_distinct)]
     from sklearn.feature_extraction.text import TfidfVectorizer  # heavy; only when there are gaps
 
     try:
-        matrix = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True).fit_transform(distinct)
+        matrix = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
+                                 max_features=MAX_FEATURES).fit_transform(distinct).tocsr()
     except ValueError:  # only stop words: every question is its own group
         return [Gap(text, n, [text]) for text, n in counts.most_common(top)]
-    vectors = matrix.toarray().astype(np.float32)
-    centroids: List[np.ndarray] = []
+    # Questions stay sparse (a handful of terms each); group centres are dense rows, so each
+    # comparison costs groups × terms, not groups × vocabulary.
+    # Stored term-major (terms × groups): gathering a question's few term rows is contiguous.
+    centres = np.zeros((matrix.shape[1], len(distinct)), dtype=np.float32)
+    squares = np.zeros(len(distinct), dtype=np.float64)  # squared norms of the centres
     members: List[List[int]] = []
-    for index, vector in enumerate(vectors):
-        best, best_sim = -1, threshold
-        if centroids and vector.any():
-            stack = np.vstack(centroids)
-            norms = np.linalg.norm(stack, axis=1) * (np.linalg.norm(vector) or 1.0)
-            sims = stack @ vector / np.where(norms == 0, 1.0, norms)
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data.astype(np.float32)
+    for index in range(len(distinct)):
+        terms, values = indices[indptr[index]:indptr[index + 1]], data[indptr[index]:indptr[index + 1]]
+        weight = counts[distinct[index]]
+        groups = len(members)
+        best = -1
+        if groups and terms.size:
+            sims = values @ centres[terms, :groups] / np.maximum(np.sqrt(squares[:groups]), 1e-12)
             candidate = int(np.argmax(sims))
-            if sims[candidate] >= best_sim:
-                best, best_sim = candidate, float(sims[candidate])
+            if sims[candidate] >= threshold:  # question vectors are unit length (TF-IDF l2)
+                best = candidate
         if best < 0:
-            centroids.append(vector * counts[distinct[index]])
-            members.append([index])
-        else:
-            centroids[best] = centroids[best] + vector * counts[distinct[index]]
-            members[best].append(index)
+            best = groups
+            members.append([])
+        delta = values * weight
+        before = centres[terms, best]
+        squares[best] += float(2.0 * (before @ delta) + delta @ delta)  # |c + d|² without a pass over c
+        centres[terms, best] = before + delta
+        members[best].append(index)
     gaps = []
-    for centroid, group in zip(centroids, members):
+    for number, group in enumerate(members):
         total = sum(counts[distinct[i]] for i in group)
-        norm = np.linalg.norm(centroid) or 1.0
-        label_index = max(group, key=lambda i: (float(vectors[i] @ centroid) / norm, counts[distinct[i]]))
-        examples = [distinct[i] for i in group[:EXAMPLES]]
-        gaps.append(Gap(distinct[label_index], total, examples))
+        centre = centres[:, number]
+
+        def closeness(i: int) -> Tuple[float, int]:
+            lo, hi = indptr[i], indptr[i + 1]
+            return float(centre[indices[lo:hi]] @ data[lo:hi]), counts[distinct[i]]
+
+        label_index = max(group, key=closeness)
+        gaps.append(Gap(distinct[label_index], total, [distinct[i] for i in group[:EXAMPLES]]))
     gaps.sort(key=lambda g: (-g.count, g.label))
     return gaps[:top]
