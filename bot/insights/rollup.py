@@ -127,24 +127,24 @@ class InsightsRollup:
         """Re-derive each sender's last conversation and everything after it."""
         with self.engine.begin() as conn:
             c = conversations_table.c
-            last_rows = conn.execute(
-                select(c.sender_id, func.max(c.start_event_id)).where(c.sender_id.in_(senders)).group_by(c.sender_id)
-            ).all()
-            restart: Dict[str, int] = {sender: start for sender, start in last_rows}
+            # Each sender's last conversation (re-derived) and the one before it (whose open flow,
+            # if any, the re-derived one continues).
+            ranked = select(
+                c.id, c.sender_id, c.start_event_id, c.end_flow, c.end_step,
+                func.row_number().over(partition_by=c.sender_id, order_by=c.start_event_id.desc()).label("rank"),
+            ).where(c.sender_id.in_(senders)).subquery()
+            restart: Dict[str, int] = {}
             carried: Dict[str, Tuple[str, str]] = {}
-            if restart:
-                # The flow the conversation before the re-derived one left waiting, if any.
-                prev = conn.execute(
-                    select(c.sender_id, c.end_flow, c.end_step, c.start_event_id)
-                    .where(c.sender_id.in_(list(restart)), c.end_flow.is_not(None))
-                ).all()
-                for sender, flow, step, start_id in prev:
-                    if start_id < restart[sender] and (sender not in carried or start_id > carried[sender][2]):  # type: ignore[index]
-                        carried[sender] = (flow, step, start_id)  # type: ignore[assignment]
-                for sender, start_id in restart.items():
-                    ids = select(c.id).where(c.sender_id == sender, c.start_event_id >= start_id)
-                    conn.execute(delete(steps_table).where(steps_table.c.conversation_id.in_(ids)))
-                    conn.execute(delete(conversations_table).where(c.sender_id == sender, c.start_event_id >= start_id))
+            stale: List[int] = []
+            for row in conn.execute(select(ranked).where(ranked.c.rank <= 2)):
+                if row.rank == 1:
+                    restart[row.sender_id] = row.start_event_id
+                    stale.append(row.id)
+                elif row.end_flow and row.end_step:
+                    carried[row.sender_id] = (row.end_flow, row.end_step)
+            if stale:
+                conn.execute(delete(steps_table).where(steps_table.c.conversation_id.in_(stale)))
+                conn.execute(delete(conversations_table).where(c.id.in_(stale)))
             low = min(restart.values()) if restart and len(restart) == len(senders) else 0
             e = events_table.c
             # Only user and slot bodies are ever read: the others are not even fetched.
@@ -157,7 +157,7 @@ class InsightsRollup:
             convs: List[Conversation] = []
             for sender, events in _by_sender(rows, restart):
                 carry = carried.get(sender)
-                convs.extend(split_conversations(sender, events, self.idle, (carry[0], carry[1]) if carry else None))
+                convs.extend(split_conversations(sender, events, self.idle, carry))
             self._insert(conn, convs)
             return len(convs)
 
