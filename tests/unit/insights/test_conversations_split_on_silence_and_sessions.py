@@ -31,7 +31,7 @@ def test_silence_longer_than_the_idle_time_starts_a_new_conversation() -> None:
     assert [r.steps for r in second.runs] == [["check_connected", "restart_client"]]
     assert second.runs[0].outcome == "resolved"
     # Rolled up separately, the second conversation gets the waiting flow from the first alike.
-    carried = split_conversations("p", events(s)[9:], IDLE, ("vpn", "check_connected"))
+    carried = split_conversations("p", events(s)[8:], IDLE, ("vpn", "check_connected"))
     assert [r.steps for r in carried[0].runs] == [["check_connected", "restart_client"]]
 
 
