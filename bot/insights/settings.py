@@ -65,3 +65,16 @@ def insights_fields(env: Mapping[str, str]) -> Dict[str, Any]:
         "insights_secret": secret,
         "insights_digest": parse_digest(env.get("FRONTLINE_INSIGHTS_DIGEST") or "mon 09:00"),
     }
+
+
+def insights_env(settings: Any) -> Dict[str, str]:
+    """The insights settings as environment variables for the servers ``frontline run`` starts."""
+    digest = settings.insights_digest
+    env = {
+        "FRONTLINE_INSIGHTS_IDLE_MINUTES": f"{settings.insights_idle_minutes:g}",
+        "FRONTLINE_INSIGHTS_USERS": " ".join(f"{name}:{hashed}" for name, hashed in settings.insights_users.items()),
+        "FRONTLINE_INSIGHTS_DIGEST": "off" if digest is None else f"{DAYS[digest[0]]} {digest[1]:02d}:{digest[2]:02d}",
+    }
+    if settings.insights_secret:
+        env["FRONTLINE_INSIGHTS_SECRET"] = settings.insights_secret
+    return env

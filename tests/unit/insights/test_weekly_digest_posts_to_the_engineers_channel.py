@@ -109,3 +109,13 @@ def test_digest_job_needs_the_engineers_channel_and_a_schedule(engine: Engine) -
 
 def test_digest_time_is_utc_and_aware() -> None:
     assert last_scheduled(datetime(2024, 3, 11, 9, tzinfo=timezone.utc), (0, 9, 0)).tzinfo is timezone.utc
+
+
+def test_insights_settings_round_trip_through_the_servers_environment() -> None:
+    from bot.insights.settings import insights_env
+
+    env = {"FRONTLINE_INSIGHTS_IDLE_MINUTES": "45", "FRONTLINE_INSIGHTS_DIGEST": "fri 16:30",
+           "FRONTLINE_INSIGHTS_SECRET": "s" * 20, "FRONTLINE_INSIGHTS_USERS": "a:pbkdf2_sha256$1$x$y"}
+    settings = Settings.from_env(env)
+    assert insights_env(settings) == env
+    assert Settings.from_env(insights_env(settings)) == settings
