@@ -418,6 +418,9 @@ class InsightsStepRow(Base):
     step = Column(String(128), nullable=False)
     ordinal = Column(Integer, nullable=False)
     started_at = Column(UTCDateTime, nullable=False)
+    # Copied from the conversation so the funnel needs no join.
+    channel = Column(String(32), nullable=False)
+    last_event_at = Column(UTCDateTime, nullable=False)
     last = Column(Boolean, nullable=False)
     run_outcome = Column(String(16), nullable=False)
 

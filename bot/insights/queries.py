@@ -93,12 +93,9 @@ def funnel_rows(c: Connection, f: Filters, cutoff: datetime) -> List[Dict[str, A
 
     Only ended conversations count, so an ``open`` run is one the person left.
     """
-    where = [
-        steps.started_at >= f.since, steps.started_at < f.until,
-        conv.id == steps.conversation_id, conv.last_event_at <= cutoff,
-    ]
+    where = [steps.started_at >= f.since, steps.started_at < f.until, steps.last_event_at <= cutoff]
     if f.channel:
-        where.append(conv.channel == f.channel)
+        where.append(steps.channel == f.channel)
     if f.flow:
         where.append(steps.flow == f.flow)
 
@@ -117,7 +114,6 @@ def funnel_rows(c: Connection, f: Filters, cutoff: datetime) -> List[Dict[str, A
             ended_as("cancelled").label("cancelled"),
             ended_as("resolved").label("resolved"),
         )
-        .select_from(InsightsStepRow.__table__.join(InsightsConversationRow.__table__, conv.id == steps.conversation_id))
         .where(*where)
         .group_by(steps.flow, steps.step)
     )
@@ -178,21 +174,23 @@ def handoff_times(c: Connection, f: Filters) -> List[Tuple[str, Optional[float],
     The first engineer reply is the first ``message`` event on the ticket after the handoff
     opened whose author is not the requester.
     """
-    first_reply = (
-        select(func.min(ticket_events.created_at))
-        .where(
-            ticket_events.ticket_id == handoffs.ticket_id,
-            ticket_events.kind == "message",
-            ticket_events.actor != tickets.requester_id,
-            ticket_events.created_at >= handoffs.created_at,
-        )
-        .correlate(HandoffRow.__table__, TicketRow.__table__)
-        .scalar_subquery()
+    # Engineers' messages come after the handoff opened, so only messages since the period's
+    # start can be anyone's first reply: one grouped pass instead of a lookup per handoff.
+    events_tickets = TicketEventRow.__table__.join(TicketRow.__table__, tickets.id == ticket_events.ticket_id)
+    first = (
+        select(ticket_events.ticket_id.label("ticket_id"), func.min(ticket_events.created_at).label("first_reply"))
+        .select_from(events_tickets)
+        .where(ticket_events.kind == "message", ticket_events.actor != tickets.requester_id,
+               ticket_events.created_at >= f.since)
+        .group_by(ticket_events.ticket_id)
+        .subquery()
     )
+    joined = HandoffRow.__table__.join(TicketRow.__table__, tickets.id == handoffs.ticket_id).outerjoin(
+        first, first.c.ticket_id == handoffs.ticket_id)
     query = (
-        select(tickets.team, handoffs.created_at, first_reply.label("first_reply"), handoffs.ended_at,
+        select(tickets.team, handoffs.created_at, first.c.first_reply, handoffs.ended_at,
                handoffs.state, handoffs.claimed_at)
-        .select_from(HandoffRow.__table__.join(TicketRow.__table__, tickets.id == handoffs.ticket_id))
+        .select_from(joined)
         .where(*_ticket_where(f, handoffs.created_at))
     )
     out = []

@@ -190,7 +190,8 @@ def _step_values(conv_id: int, conv: Conversation) -> List[Dict[str, object]]:
         for ordinal, step in enumerate(run.steps):
             rows.append({
                 "conversation_id": conv_id, "run": number, "flow": run.flow[:128], "step": step[:128],
-                "ordinal": ordinal, "started_at": conv.started_at, "last": ordinal == len(run.steps) - 1,
+                "ordinal": ordinal, "started_at": conv.started_at, "channel": conv.channel[:32],
+                "last_event_at": conv.last_event_at, "last": ordinal == len(run.steps) - 1,
                 "run_outcome": run.outcome[:16],
             })
     return rows

@@ -64,6 +64,8 @@ def upgrade() -> None:
         sa.Column("step", sa.String(length=128), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("last_event_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last", sa.Boolean(), nullable=False),
         sa.Column("run_outcome", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insights_steps")),
