@@ -10,7 +10,7 @@ there. The screenshot in docs/img/insights.png comes from this test (test-artifa
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
