@@ -16,6 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import InsightsConversationRow, InsightsStateRow, InsightsStepRow
 from bot.insights.conversations import Conversation, split_conversations
@@ -103,7 +104,14 @@ class InsightsRollup:
             ).scalars())
         written = 0
         for start in range(0, len(senders), SENDER_BATCH):
-            written += self._refresh_senders(senders[start:start + SENDER_BATCH], top)
+            batch = senders[start:start + SENDER_BATCH]
+            try:
+                written += self._refresh_senders(batch, top)
+            except IntegrityError:
+                # Another process (the dashboard, the digest, the CLI) derived the same
+                # conversations at the same moment; derive them again over its rows.
+                log.info("insights rollup: a concurrent refresh wrote the same conversations; retrying")
+                written += self._refresh_senders(batch, top)
         with self.engine.begin() as conn:
             self._set_watermark(conn, top)
         return RefreshResult(len(senders), written, top)

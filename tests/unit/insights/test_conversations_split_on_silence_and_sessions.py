@@ -57,3 +57,28 @@ def test_other_slots_are_not_parsed() -> None:
     assert TrackerEvent.from_row(row).data is None
     row = (2, "slot", 1.0, None, None, json.dumps({"event": "slot", "name": "flow_state", "value": None}))
     assert TrackerEvent.from_row(row).data == {"event": "slot", "name": "flow_state", "value": None}
+
+
+def test_a_refresh_right_after_another_processs_keeps_one_row_per_conversation(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from bot.insights.rollup import InsightsRollup, conversations_table
+    from tests.unit.insights.story import write_week
+
+    write_week(engine)
+    rollup = InsightsRollup(engine, IDLE)
+    other = InsightsRollup(engine, IDLE)
+    real = rollup._refresh_senders
+    calls = []
+
+    def racing(senders, top):  # type: ignore[no-untyped-def]
+        if not calls:  # the other process writes the same conversations first
+            other.refresh()
+        calls.append(1)
+        return real(senders, top)
+
+    rollup._refresh_senders = racing  # type: ignore[method-assign]
+    rollup.refresh()
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(conversations_table)).scalar_one() == 14
+    assert len(calls) >= 1
