@@ -62,7 +62,10 @@ class ActionFlow(FrontlineAction):
                 started_at=_started_at(ended.trail, self.services.clock()),
                 ticket_id=ticket_id if ended.outcome == "escalated" else None,
             )
-            events.append(SlotSet(FLOW_LAST_SLOT, {"flow": ended.flow, "outcome": ended.outcome}))
+            last = {"flow": ended.flow, "outcome": ended.outcome}
+            if ended.outcome == "escalated" and result.escalation is not None:
+                last["reason"] = result.escalation.reason  # the insights' escalation reason
+            events.append(SlotSet(FLOW_LAST_SLOT, last))
         return events
 
 

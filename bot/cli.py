@@ -97,6 +97,18 @@ def _cmd_kb_search(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_insights(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.insights.cli import run
+
+    return run(settings, args)
+
+
+def _cmd_insights_user(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.insights.cli import run_user
+
+    return run_user(args)
+
+
 def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     if not args.values:
         print(configuration_table())
@@ -172,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], help="only articles with this tag (repeatable)")
     p.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help="retrieval mode (default hybrid)")
     p.set_defaults(func=_cmd_kb_search)
+
+    from bot.insights.cli import add_arguments as insights_arguments
+
+    p = sub.add_parser("insights", help="support insights: containment, escalations, drop-off, KB gaps, CSAT, trends")
+    insights_arguments(p)
+    p.set_defaults(func=_cmd_insights)
+    p = sub.add_parser("insights-user", help="print a FRONTLINE_INSIGHTS_USERS entry (name:password hash) for the dashboard")
+    p.add_argument("name", help="login name")
+    p.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=_cmd_insights_user)
     return parser
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -254,6 +255,61 @@ def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str
 # -- the settings ----------------------------------------------------------------------------------
 
 
+# Insights (docs/insights.md): the dashboard's users and cookie secret, idle time, digest time.
+INSIGHTS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):([0-5]\d)$")
+_INSIGHTS_USER = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+
+
+def _insights_idle_minutes(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+    text = raw or "30"
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{name}={text!r}: expected minutes greater than 0, e.g. 30")
+    return value
+
+
+def _insights_users(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Mapping[str, str]:
+    """``"alice:pbkdf2_sha256$… bob:…"`` → ``{"alice": "pbkdf2_sha256$…"}`` (errors show the name, never the hash)."""
+    users: Dict[str, str] = {}
+    for entry in (raw or "").split():
+        user, _, hashed = entry.partition(":")
+        if not _INSIGHTS_USER.match(user) or not hashed.startswith("pbkdf2_sha256$") or hashed.count("$") != 3:
+            raise ValueError(
+                f"{name}: entry for {user[:64]!r} is not name:pbkdf2_sha256$… (make one with `frontline insights-user NAME`)"
+            )
+        users[user] = hashed
+    return users
+
+
+def _insights_users_env(users: Mapping[str, str]) -> str:
+    return " ".join(f"{user}:{hashed}" for user, hashed in users.items())
+
+
+def _insights_secret(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[str]:
+    if raw and len(raw) < 16:
+        raise ValueError(f"{name} is too short: use at least 16 random characters")
+    return raw or None
+
+
+def _insights_digest(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[Tuple[int, int, int]]:
+    """``"mon 09:00"`` → ``(0, 9, 0)`` (weekday, hour, minute, UTC); ``"off"`` → None."""
+    text = (raw or "mon 09:00").strip().lower()
+    if text in ("off", "false", "no", "none"):
+        return None
+    match = _DIGEST.match(text)
+    if not match:
+        raise ValueError(f"{name}={raw!r}: expected a weekday and a UTC time like 'mon 09:00', or 'off'")
+    return INSIGHTS_DAYS.index(match.group(1)), int(match.group(2)), int(match.group(3))
+
+
+def _insights_digest_env(value: Optional[Tuple[int, int, int]]) -> str:
+    return "off" if value is None else f"{INSIGHTS_DAYS[value[0]]} {value[1]:02d}:{value[2]:02d}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration. Build with `Settings.from_env()`; override with `with_()`.
@@ -368,6 +424,22 @@ class Settings:
     rasa_api_url: str = setting(
         "FRONTLINE_RASA_URL", _rasa_api_url, "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>",
         "How the action server reaches the Rasa server's HTTP API (engineer messages to users).")
+
+    insights_idle_minutes: float = setting(
+        "FRONTLINE_INSIGHTS_IDLE_MINUTES", _insights_idle_minutes, "30",
+        "Insights: a conversation ends after this many minutes without a message (abandonment and containment are counted then; docs/insights.md).",
+        to_env=lambda value: f"{value:g}")
+    insights_users: Mapping[str, str] = setting(
+        "FRONTLINE_INSIGHTS_USERS", _insights_users, "unset (no one can log in)",
+        "Who may open the /insights/ dashboard: space-separated `name:pbkdf2_sha256$…` entries from `frontline insights-user NAME`.",
+        secret=True, to_env=_insights_users_env)
+    insights_secret: Optional[str] = setting(
+        "FRONTLINE_INSIGHTS_SECRET", _insights_secret, "unset (dashboard off)",
+        "Signs the dashboard's login cookie (16+ random characters); the dashboard is off without it. Secret.", secret=True)
+    insights_digest: Optional[Tuple[int, int, int]] = setting(
+        "FRONTLINE_INSIGHTS_DIGEST", _insights_digest, "mon 09:00",
+        "When the weekly insights digest is posted to FRONTLINE_SLACK_ENGINEERS_CHANNEL (weekday and UTC time), or `off`.",
+        to_env=_insights_digest_env)
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":

@@ -125,12 +125,15 @@ def ticket_webhook() -> Iterator[Any]:
 
 ALWAYS_OPEN = "timezone: UTC\nhours: {%s}\n" % ", ".join(f"{d}: '00:00-24:00'" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 ENGINEERS_CHANNEL = "C0ENGINEERS"
+INSIGHTS_USER = "lead"
+INSIGHTS_PASSWORD = "e2e insights password"
 
 
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook: Any) -> Iterator[Bot]:
     """Train (cached) and start the real servers once for the whole session."""
     from bot.db.migrate import upgrade
+    from bot.insights.auth import hash_password
     from bot.training import ensure_model
     from tests.fake_slack import slack_settings_env
     from tests.kb_support import ingest_kb
@@ -155,6 +158,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook
         "FRONTLINE_TICKET_WEBHOOK_URL": ticket_webhook.url,
         "FRONTLINE_TICKET_WEBHOOK_SECRET": ticket_webhook.secret,
         "FRONTLINE_OUTBOX_RETRY_SECONDS": "0.3",
+        # The insights dashboard at /insights/ with one login (tests/e2e/test_insights_*).
+        "FRONTLINE_INSIGHTS_SECRET": secrets.token_urlsafe(24),
+        "FRONTLINE_INSIGHTS_USERS": f"{INSIGHTS_USER}:{hash_password(INSIGHTS_PASSWORD, iterations=1000)}",
     }
     (work / "support_hours.yml").write_text(ALWAYS_OPEN)
     settings = Settings.from_env(env)

@@ -18,6 +18,7 @@ from bot.flows.loading.repository import FlowRepository
 from bot.flows.runtime.checks import default_checks
 from bot.flows.runtime.engine import FlowEngine
 from bot.handoff.service import HandoffService
+from bot.insights.digest import digest_job
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
 from bot.tickets.requester import RequesterTickets
@@ -77,9 +78,12 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
     # Loads spaCy and the embedding model on the first search, not here (fast start-up).
     kb_service, kb_feedback = build_knowledge_base(settings, engine, sessions, clock)
     # Tickets go to the engineers' Slack channel for a live handoff when one is configured.
-    ticketing = build_ticketing(
-        settings, sessions, clock, desk=build_slack_desk(settings), label_of=_button_labels(flows)
-    )
+    desk = build_slack_desk(settings)
+    ticketing = build_ticketing(settings, sessions, clock, desk=desk, label_of=_button_labels(flows))
+    if desk is not None:  # the weekly insights digest goes to the same engineers' channel
+        digest = digest_job(settings, engine, desk.client, clock)
+        if digest is not None:
+            ticketing.worker.jobs += (digest,)
     checks = default_checks(
         status_file=settings.status_file,
         error_codes_file=settings.flows_dir / "error_codes.yml",

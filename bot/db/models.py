@@ -116,6 +116,7 @@ class TicketRow(Base):
         CheckConstraint(_in_list_sql("priority", TICKET_PRIORITIES), name="priority"),
         Index("ix_tickets_requester_id_status", "requester_id", "status"),
         Index("ix_tickets_status", "status"),
+        Index("ix_tickets_created_at", "created_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -168,6 +169,7 @@ class FlowRunRow(Base):
         CheckConstraint(_in_list_sql("outcome", FLOW_OUTCOMES), name="outcome"),
         Index("ix_flow_runs_conversation_id", "conversation_id"),
         Index("ix_flow_runs_flow_id_ended_at", "flow_id", "ended_at"),
+        Index("ix_flow_runs_ended_at", "ended_at"),
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -347,3 +349,86 @@ class HandoffRow(Base):
     updated_at = Column(UTCDateTime, nullable=False)
     claimed_at = Column(UTCDateTime, nullable=True)
     ended_at = Column(UTCDateTime, nullable=True)
+
+
+# -- support insights (bot/insights): incremental rollups of Rasa's tracker events ------------
+
+INSIGHTS_OUTCOMES = ("contained_resolved", "contained_left", "escalated", "abandoned")
+
+
+class InsightsConversationRow(Base):
+    """One conversation, summarised from Rasa's ``events`` table by :mod:`bot.insights.rollup`.
+
+    ``outcome`` is what the conversation counts as once it has ended (its last message is older
+    than the idle time); queries decide "ended" at read time, so the row never needs revisiting.
+    """
+
+    __tablename__ = "insights_conversations"
+    __table_args__ = (
+        CheckConstraint(_in_list_sql("outcome", INSIGHTS_OUTCOMES), name="outcome"),
+        UniqueConstraint("sender_id", "start_event_id", name="uq_insights_conversations_sender_id"),
+        Index("ix_insights_conversations_started_at", "started_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), nullable=False)
+    start_event_id = Column(Integer, nullable=False)
+    last_event_id = Column(Integer, nullable=False)
+    channel = Column(String(32), nullable=False)
+    started_at = Column(UTCDateTime, nullable=False)
+    last_event_at = Column(UTCDateTime, nullable=False)
+    day = Column(String(10), nullable=False)
+    week = Column(String(10), nullable=False)
+    flow = Column(String(128), nullable=True)
+    user_turns = Column(Integer, nullable=False)
+    fallbacks = Column(Integer, nullable=False)
+    clarifications = Column(Integer, nullable=False)
+    outcome = Column(String(24), nullable=False)
+    escalation_reason = Column(String(32), nullable=True)
+    after_clarify_topic = Column(Integer, nullable=False)
+    after_clarify_rephrased = Column(Integer, nullable=False)
+    after_clarify_human = Column(Integer, nullable=False)
+    after_clarify_fallback = Column(Integer, nullable=False)
+    after_clarify_left = Column(Integer, nullable=False)
+    end_flow = Column(String(128), nullable=True)
+    end_step = Column(String(128), nullable=True)
+
+
+class InsightsStepRow(Base):
+    """A flow step (a question) one flow run reached, for the drop-off funnel.
+
+    ``run_outcome`` is the run's end: resolved, escalated, cancelled, or ``open`` when the
+    conversation's last event left it waiting at ``step`` (counted as *left* once it has ended).
+    """
+
+    __tablename__ = "insights_steps"
+    __table_args__ = (
+        Index("ix_insights_steps_conversation_id", "conversation_id"),
+        Index("ix_insights_steps_started_at_flow", "started_at", "flow"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        Integer, ForeignKey("insights_conversations.id", ondelete="CASCADE"), nullable=False
+    )
+    run = Column(Integer, nullable=False)
+    flow = Column(String(128), nullable=False)
+    step = Column(String(128), nullable=False)
+    ordinal = Column(Integer, nullable=False)
+    started_at = Column(UTCDateTime, nullable=False)
+    # Copied from the conversation so the funnel needs no join.
+    channel = Column(String(32), nullable=False)
+    last_event_at = Column(UTCDateTime, nullable=False)
+    last = Column(Boolean, nullable=False)
+    run_outcome = Column(String(16), nullable=False)
+
+
+class InsightsStateRow(Base):
+    """Bookkeeping of the insights rollup (e.g. the last ``events.id`` it has read)."""
+
+    __tablename__ = "insights_state"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(Integer, nullable=False)
