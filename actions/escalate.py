@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.adapters.rasa_sdk import ENTITY_SLOTS, channel_of, latest_entities
 from bot.escalation import EscalationRequest, EscalationResult
 from bot.handoff import messages
+from bot.security.identity import client_key_of, requester
+from bot.security.ticket_limits import too_many_tickets
 from bot.services import Services
 from bot.tickets.summary import KbShown
 
@@ -24,13 +26,12 @@ def requester_of(tracker: Tracker) -> Tuple[str, Optional[str]]:
     """Who is talking: a stable id for the person and their display name, if known.
 
     In Slack the person is ``slack:<team>:<user>`` whichever DM or thread they write from, so
-    their tickets follow them; elsewhere the conversation id is the best identity there is.
+    their tickets follow them; a widget visitor verified by the host site is ``user:<id>``;
+    elsewhere the conversation id is the best identity there is. Only metadata the server's
+    channels attach counts (:func:`bot.security.identity.requester`), never the client's.
     """
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    slack = metadata.get("slack") if isinstance(metadata, dict) else None
-    if isinstance(slack, dict) and slack.get("team") and slack.get("user"):
-        return f"slack:{slack['team']}:{slack['user']}", slack.get("display_name") or None
-    return tracker.sender_id, None
+    who = requester(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
+    return who.id, who.name
 
 
 def conversation_transcript(tracker: Tracker, limit: int = TRANSCRIPT_LIMIT) -> List[Dict[str, Any]]:
@@ -88,8 +89,10 @@ def open_ticket(
     reason: str,
     answers: Mapping[str, Any],
     trail: Sequence[Mapping[str, Any]],
-) -> EscalationResult:
+) -> Optional[EscalationResult]:
     """Open or update the requester's ticket, start the live handoff and tell the user.
+
+    Returns None (and tells the user) when the requester may not open another ticket now.
 
     Nothing here waits for Slack or an external ticket system: the desk post and the sink
     deliveries happen in the action server's background worker, woken at the end.
@@ -98,6 +101,12 @@ def open_ticket(
     entities.update(latest_entities(tracker))
     entities.pop("flow_answer", None)
     requester_id, requester_name = requester_of(tracker)
+    limits = getattr(services, "ticket_limits", None)
+    if limits is not None and not any(t.category == category for t in services.escalations.tickets_of(requester_id)):
+        client_key = client_key_of((tracker.latest_message or {}).get("metadata"))
+        if not limits.allow_new(requester_id, client_key):
+            dispatcher.utter_message(text=too_many_tickets(services.settings.support_contact))
+            return None
     flow = services.flows.get().get(category)
     channel = channel_of(tracker)
     result = services.escalations.escalate(

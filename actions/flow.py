@@ -42,11 +42,12 @@ class ActionFlow(FrontlineAction):
         ticket_id: Optional[int] = None
         if result.escalation is not None:
             esc = result.escalation
-            ticket_id = open_ticket(
+            opened = open_ticket(
                 self.services, tracker, dispatcher,
                 category=esc.flow, team=esc.team, priority=esc.priority,
                 summary=esc.summary, reason=esc.reason, answers=esc.answers, trail=esc.trail,
-            ).ticket.id
+            )
+            ticket_id = opened.ticket.id if opened is not None else None
         for ended in result.ended:
             self.services.flow_runs.record(
                 conversation_id=tracker.sender_id,

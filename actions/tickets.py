@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import FrontlineAction
 from actions.escalate import open_ticket, requester_of
 from bot.db.repositories import Ticket
+from bot.security.escape import ticket_reference
 
 REFERENCE = re.compile(r"\bSUP[-\s]?(\d{3,})\b", re.IGNORECASE)
 # "add to my ticket: the printer is on floor 3" carries the information inline.
@@ -35,7 +36,10 @@ def reference_in(tracker: Tracker) -> Optional[str]:
     """A ticket reference from a button (``ticket_ref`` entity) or typed in the message."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "ticket_ref" and entity.get("value"):
-            return str(entity["value"]).strip().upper()
+            # Only a real reference is ever echoed back (never "<!channel>" or Markdown).
+            reference = ticket_reference(entity["value"])
+            if reference:
+                return reference
     match = REFERENCE.search(tracker.latest_message.get("text") or "")
     return f"SUP-{match.group(1)}" if match else None
 

@@ -49,6 +49,14 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_OUTBOX_RETRY_SECONDS", "5", "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour."),
     ("FRONTLINE_OUTBOX_MAX_ATTEMPTS", "12", "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox)."),
     ("FRONTLINE_RASA_URL", "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>", "How the action server reaches the Rasa server's HTTP API (engineer messages to users)."),
+    ("FRONTLINE_REST_TOKEN", "unset (REST open on loopback only)", "Bearer token the REST channel requires (`Authorization: Bearer …`); unset, the REST channel answers only when FRONTLINE_HOST is a loopback address, and is off otherwise (docs/security.md). Secret."),
+    ("FRONTLINE_WIDGET_IDENTITY_SECRET", "unset (no verified widget users)", "Shared secret for widget identity verification: the host site passes `user_id` and `user_hash` = HMAC-SHA256(secret, user_id) in hex (docs/security.md). Secret."),
+    ("FRONTLINE_ENGINEERS_GROUP", "unset (members of the engineers' channel)", "Slack user group id (S…) whose members may also Claim, Resolve, Return and reply to tickets; otherwise only members of the engineers' channel may."),
+    ("FRONTLINE_MAX_MESSAGE_CHARS", "2000", "Longest user message accepted on any channel; longer ones get a clear reply and never reach the NLU."),
+    ("FRONTLINE_MAX_BODY_BYTES", "262144", "Largest HTTP request body and socket.io payload the Rasa server accepts (larger: HTTP 413 / dropped packet)."),
+    ("FRONTLINE_RATE_SENDER_PER_MINUTE", "30", "Messages one conversation may send per minute; more get a polite \"slow down\" (Redis-backed when FRONTLINE_LOCK_STORE_URL is redis://)."),
+    ("FRONTLINE_RATE_IP_PER_MINUTE", "120", "Messages one client IP address may send per minute over REST and socket.io."),
+    ("FRONTLINE_TICKETS_PER_HOUR", "5", "New tickets one requester may open per hour (updates to an open ticket are not counted)."),
 )
 
 
@@ -96,6 +104,14 @@ class Settings:
     outbox_retry_seconds: float
     outbox_max_attempts: int
     rasa_api_url: str
+    rest_token: Optional[str] = field(default=None, repr=False)
+    widget_identity_secret: Optional[str] = field(default=None, repr=False)
+    engineers_group: Optional[str] = None
+    max_message_chars: int = 2000
+    max_body_bytes: int = 262144
+    rate_sender_per_minute: int = 30
+    rate_ip_per_minute: int = 120
+    tickets_per_hour: int = 5
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -183,7 +199,10 @@ class Settings:
         host = env.get("FRONTLINE_HOST") or "127.0.0.1"
 
         cache_raw = env.get("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models")
+        from bot.security.settings import hardening_settings
+
         return cls(
+            **hardening_settings(env),
             project_dir=project,
             database_url=env.get("FRONTLINE_DATABASE_URL") or f"sqlite:///{project / 'var' / 'frontline.db'}",
             lock_store_url=env.get("FRONTLINE_LOCK_STORE_URL") or "memory",

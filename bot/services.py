@@ -17,6 +17,7 @@ from bot.flows.repository import FlowRepository
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
 from bot.handoff.slack_wiring import build_action_server_desk
+from bot.security.ticket_limits import TicketLimits, build_ticket_limits
 from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]
@@ -41,6 +42,7 @@ class Services:
     kb_service: KbService
     kb_feedback: FeedbackStore
     ticketing: Ticketing
+    ticket_limits: Optional[TicketLimits] = None
 
 
 def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
@@ -72,6 +74,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         kb_service=kb_service,
         kb_feedback=kb_feedback,
         ticketing=ticketing,
+        ticket_limits=build_ticket_limits(settings.lock_store_url, settings.tickets_per_hour),
     )
 
 

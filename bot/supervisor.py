@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.config import Settings
+from bot.security.env import security_env
 from bot.slack.credentials import runtime_credentials_path, slack_env, write_runtime_credentials
 from bot.tickets.env import ticketing_env
 
@@ -152,6 +153,7 @@ class Assistant:
             **slack_env(s),
             # The action server pushes engineers' messages through Rasa's HTTP API (URL + token).
             **ticketing_env(s, self.api_token),
+            **security_env(s),
         }
 
     @property

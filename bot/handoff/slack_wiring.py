@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 
+from bot.handoff.engineer_auth import EngineerAuthorizer
 from bot.handoff.slack_desk import SlackDesk
 from bot.handoff.slack_listeners import HandoffListeners
 from bot.slack.client import SlackClient
@@ -61,7 +62,8 @@ def build_slack_handoff(
     engine = make_engine(config.database_url or settings.database_url)
     desk = SlackDesk(client, config.engineers_channel)
     ticketing = build_ticketing(settings, make_session_factory(engine), utc_now, desk=desk, env=env)
-    return SlackHandoff(HandoffListeners(ticketing.handoff, desk, users, first_time), engine)
+    authorizer = EngineerAuthorizer(client, config.engineers_channel, settings.engineers_group)
+    return SlackHandoff(HandoffListeners(ticketing.handoff, desk, users, first_time, authorizer), engine)
 
 
 def build_action_server_desk(settings: Any) -> Optional[SlackDesk]:
