@@ -71,7 +71,8 @@ class Bot:
         tok = self.assistant.api_token if token == "default" else token
         if path.startswith("/conversations/"):  # REST senders live under rest:<sender>
             sender, _, rest = path[len("/conversations/"):].partition("/")
-            path = f"/conversations/{urllib.parse.quote(self.conversation(sender))}/{rest}"
+            conversation = urllib.parse.quote(self.conversation(sender), safe=":@")
+            path = f"/conversations/{conversation}/{rest}"
         sep = "&" if "?" in path else "?"
         full = f"{self.url}{path}{sep}token={tok}" if tok else f"{self.url}{path}"
         with urllib.request.urlopen(full, timeout=30) as resp:

@@ -120,7 +120,7 @@ class RasaClient:
         """The conversation's current slots (needs the API token)."""
         query = f"?token={self.token}" if self.token else ""
         # The REST channel keeps its conversations under rest:<sender> (bot.security.identity).
-        conversation = urllib.parse.quote(rest_conversation(sender))
+        conversation = urllib.parse.quote(rest_conversation(sender), safe=":@")
         with urllib.request.urlopen(f"{self.base_url}/conversations/{conversation}/tracker{query}", timeout=self.timeout) as resp:
             return json.loads(resp.read()).get("slots") or {}
 

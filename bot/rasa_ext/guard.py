@@ -60,6 +60,10 @@ class CountingOutputChannel(OutputChannel):
         self.sent += 1
         self._held.append((recipient_id, message))
 
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """Hold a plain text response (the gate's answers)."""
+        await self.send_response(recipient_id, {"text": text})
+
     async def flush(self) -> None:
         """Send the held responses, in order."""
         held, self._held = self._held, []
