@@ -75,7 +75,7 @@ def install(
         except KeyError:
             return {}
 
-    async def session_request(sid: Text, data: Any) -> None:
+    async def session_request(sid: Text, data: Any = None, *_extra: Any) -> None:
         data = data if isinstance(data, dict) else {}
         requested = data.get("session_id")
         session_id = requested if security.sessions.valid(requested) else security.sessions.issue()
@@ -94,7 +94,7 @@ def install(
         await _maybe_await(sio.enter_room(sid, web_conversation(session_id), namespace=ns))
         await sio.emit("session_confirm", session_id, room=sid, namespace=ns)
 
-    async def user_uttered(sid: Text, data: Any) -> None:
+    async def user_uttered(sid: Text, data: Any = None, *_extra: Any) -> None:
         session = await own_session(sid)
         if not session.get("session_id"):
             await tell(sid, NO_SESSION)
