@@ -34,6 +34,12 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 EXAMPLE = '{"sender": "alice", "message": "my vpn keeps dropping"}'
 
 
+def client_ip(request: Request) -> str:
+    """The client's address: the proxy-reported one when Sanic is told to trust a proxy
+    (``SANIC_PROXIES_COUNT``), else the peer's."""
+    return str(request.remote_addr or request.ip or "unknown")
+
+
 def error(status: int, message: str) -> HTTPResponse:
     """A JSON error the client can act on."""
     return response.json({"error": message}, status=status)
@@ -70,10 +76,10 @@ def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blue
             return error(400, "'sender' is required: a string of 1-128 printable characters without '/' naming the conversation")
         if not isinstance(text, str):
             return error(400, f"'message' is required and must be a string, got {type(text).__name__ if text is not None else 'nothing'}")
-        if not security.per_ip.hit(request.ip or "unknown"):
+        if not security.per_ip.hit(client_ip(request)):
             return error(429, "too many messages from this address; wait a minute and try again")
         collector = CollectingOutputChannel()
-        metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(request.ip)))
+        metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
         await handle(UserMessage(text, collector, rest_conversation(sender), input_channel="rest", metadata=metadata))
         return response.json(collector.messages)
 

@@ -35,7 +35,7 @@ TOO_FAST = "Too many messages from your network right now; please wait a minute 
 def client_address(environ: Dict[str, Any]) -> str:
     """The peer address of a socket (engine.io's Sanic driver puts 127.0.0.1 in REMOTE_ADDR)."""
     request = environ.get("sanic.request")
-    return str(getattr(request, "ip", None) or environ.get("REMOTE_ADDR") or "unknown")
+    return str(getattr(request, "remote_addr", None) or getattr(request, "ip", None) or environ.get("REMOTE_ADDR") or "unknown")
 
 
 async def _maybe_await(value: Any) -> None:
