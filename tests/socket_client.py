@@ -33,6 +33,10 @@ class WidgetSocket:
 
     async def session(self, **data: Any) -> str:
         """Ask for a session (optionally resuming ``session_id``); the id the server confirmed."""
+        return await self.session_with(data)
+
+    async def session_with(self, data: Any) -> str:
+        """``session_request`` with any payload (fuzzing); the id the server confirmed."""
         await self.client.emit("session_request", data)
         return await asyncio.wait_for(self.confirmed.get(), 30)
 

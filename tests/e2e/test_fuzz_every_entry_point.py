@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import Bot
 from tests.fake_slack import SlackSender
-from tests.socket_client import open_widget
+from tests.socket_client import WidgetSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,8 @@ def test_rest_never_answers_5xx_to_any_body(bot: Bot, server_log: None, body: by
 
 
 @FUZZ
-@given(sender=st.one_of(short_text, scalars), message=st.one_of(short_text, json_values), extra=st.dictionaries(st.text(max_size=10), json_values, max_size=3))
+@given(sender=st.one_of(short_text, scalars), message=st.one_of(short_text, json_values),
+       extra=st.dictionaries(st.text(max_size=10), json_values, max_size=3))
 def test_rest_shaped_bodies_get_an_answer_or_a_400(bot: Bot, server_log: None, sender: Any, message: Any, extra: dict) -> None:
     body = json.dumps({**extra, "sender": sender, "message": message}).encode()
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bot.settings.rest_token}"}
@@ -120,11 +121,14 @@ def test_demo_and_widget_routes_never_get_5xx(bot: Bot, server_log: None, path: 
 
 
 @FUZZ
-@given(session=st.one_of(json_values, st.fixed_dictionaries({}, optional={"session_id": scalars, "user_id": scalars, "user_hash": scalars})),
-       message=st.one_of(json_values, st.fixed_dictionaries({}, optional={"message": st.one_of(short_text, scalars), "session_id": scalars, "metadata": json_values})))
+@given(session=st.one_of(json_values, st.fixed_dictionaries(
+           {}, optional={"session_id": scalars, "user_id": scalars, "user_hash": scalars})),
+       message=st.one_of(json_values, st.fixed_dictionaries(
+           {}, optional={"message": st.one_of(short_text, scalars), "session_id": scalars, "metadata": json_values})))
 def test_socketio_events_always_get_an_answer(bot: Bot, server_log: None, session: Any, message: Any) -> None:
     async def scenario() -> None:
-        sock, session_id = await open_widget(bot.url, **(session if isinstance(session, dict) else {}))
+        sock = await WidgetSocket(bot.url).connect()
+        session_id = await sock.session_with(session)
         payload = dict(message, session_id=session_id) if isinstance(message, dict) and "session_id" not in message else message
         assert await sock.say(payload, timeout=60), "a user_uttered got no answer"
         await sock.close()
