@@ -125,7 +125,11 @@ def test_a_vip_display_name_in_metadata_does_not_raise_priority(bot: Bot) -> Non
                                     "metadata": {"display_name": "ceo@example.com"}})
     reference = re.search(r"SUP-\d+", texts(reply)).group(0)
     ticket, _ = bot.ticket_with_events(reference)
-    assert (ticket.priority, ticket.requester_name, ticket.requester_id) == ("normal", None, f"rest:{sender}")
+    # Other rules may fire (many people ask for a human during the test session); VIP must not.
+    details = ticket.details if isinstance(ticket.details, dict) else json.loads(ticket.details or "{}")
+    assert details.get("priority_reasons") is not None, details.keys()
+    assert not any("VIP" in reason for reason in details["priority_reasons"]) and "VIP" not in ticket.summary
+    assert (ticket.requester_name, ticket.requester_id) == (None, f"rest:{sender}")
 
 
 def test_a_conversation_sending_too_fast_is_asked_to_slow_down(bot: Bot) -> None:
