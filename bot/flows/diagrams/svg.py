@@ -1,6 +1,6 @@
 """Standalone SVG rendering of a flow (no Graphviz, no browser).
 
-The graph comes from :mod:`bot.flows.edges`, positions from :mod:`bot.flows.layout`. Every step
+The graph comes from :mod:`bot.flows.lint.edges`, positions from :mod:`bot.flows.diagrams.layout`. Every step
 becomes a ``<g class="node" data-step="<id>">`` group with a shape per kind, wrapped text and a
 ``<title>`` tooltip holding the full text; every arrow a ``<g class="edge">`` with its label.
 """
@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape, quoteattr
 
-from bot.flows.edges import HUMAN, START, Edge, flow_edges
-from bot.flows.labels import KIND_STYLE, shorten, step_summary
-from bot.flows.layout import Layout, Placed, edge_points, layered_layout
-from bot.flows.model import END, Flow, Step
+from bot.flows.diagrams.labels import kind_styles, shorten, step_summary
+from bot.flows.diagrams.layout import Layout, Placed, edge_points, layered_layout
+from bot.flows.kinds import registry
+from bot.flows.lint.edges import HUMAN, START, Edge, flow_edges
+from bot.flows.model import END, Flow
 
 FONT = "font-family=\"Helvetica, Arial, sans-serif\""
 CHAR_WIDTH = 6.8
@@ -38,6 +39,7 @@ class _Box:
     lines: List[str]
     tooltip: str
     step_id: Optional[str] = None
+    shape: str = "rect"
 
 
 def _wrap(text: str, width: float, max_lines: int = MAX_LINES) -> List[str]:
@@ -51,51 +53,47 @@ def _wrap(text: str, width: float, max_lines: int = MAX_LINES) -> List[str]:
     return lines
 
 
-def _text_width(kind: str, width: float) -> float:
-    inset = {"ask": 2 * ASK_POINT + 8, "resolve": 36.0, "link": 32.0, "escalate": 28.0,
-             "call": 36.0}.get(kind, 16.0)
-    return width - inset
+#: Room the flag shape (escalate, the default hand-over) takes from the text width.
+FLAG_INSET = 28.0
+#: Shapes of the nodes that are not steps (a step's shape comes from its kind's ``Style``).
+PSEUDO_SHAPES = {"start": "start", "end": "end", "human": "flag", "missing": "dashed"}
 
 
 def _boxes(flow: Flow, edges: Sequence[Edge]) -> Dict[str, _Box]:
-    boxes: Dict[str, _Box] = {START: _Box("start", "", [], "start")}
+    boxes: Dict[str, _Box] = {START: _Box("start", "", [], "start", shape="start")}
     for step in flow.steps:
+        kind = registry.kind_of(step.kind)
         summary = step_summary(step)
-        lines = _wrap(summary, _text_width(step.kind, STEP_WIDTH))
-        tooltip = f"{step.id} ({step.kind}): {_full_text(step)}"
-        boxes[step.id] = _Box(step.kind, step.id, lines, tooltip, step.id)
+        lines = _wrap(summary, STEP_WIDTH - kind.style.text_inset)
+        tooltip = f"{step.id} ({step.kind}): {kind.full_text(step)}"
+        boxes[step.id] = _Box(step.kind, step.id, lines, tooltip, step.id, kind.style.svg_shape)
     for edge in edges:
         target = edge.target
         if target in boxes:
             continue
         if target == END:
-            boxes[END] = _Box("end", "END", [], "the flow ends here")
+            boxes[END] = _Box("end", "END", [], "the flow ends here", shape="end")
         elif target == HUMAN:
             boxes[HUMAN] = _Box("human", "hand over", _wrap("to a human (default give-up)",
-                                                       _text_width("escalate", 180.0)),
-                                "ask gave up: escalate to a human with the conversation trail")
+                                                       180.0 - FLAG_INSET),
+                                "ask gave up: escalate to a human with the conversation trail",
+                                shape="flag")
         else:
             boxes[target] = _Box("missing", target, ["unknown step!"],
-                                 f"'{target}' is not a step of flow '{flow.id}'")
+                                 f"'{target}' is not a step of flow '{flow.id}'", shape="dashed")
     return boxes
 
 
-def _full_text(step: Step) -> str:
-    if step.kind == "escalate" and isinstance(step.body, dict):
-        return ", ".join(f"{key}: {value}" for key, value in step.body.items())
-    return " ".join(str(step.body).split())
-
-
 def _size(box: _Box) -> Tuple[float, float]:
-    if box.kind == "start":
+    if box.shape == "start":
         return 20.0, 20.0
-    if box.kind == "end":
+    if box.shape == "end":
         return 44.0, 44.0
-    width = 180.0 if box.kind in ("human", "missing") else STEP_WIDTH
-    if box.kind == "ask":
+    width = 180.0 if box.step_id is None else STEP_WIDTH
+    if box.shape == "hexagon":
         width += 20.0
     height = 16.0 + LINE_HEIGHT * (1 + len(box.lines))
-    if box.kind == "kb":
+    if box.shape == "cylinder":
         height += 8.0
     return width, max(height, 40.0)
 
@@ -104,31 +102,31 @@ def _attr(value: str) -> str:
     return quoteattr(value)
 
 
-def _shape(box: _Box, node: Placed) -> str:
-    style = KIND_STYLE[box.kind]
+def _shape(box: _Box, node: Placed, styles: Dict[str, Dict[str, str]]) -> str:
+    style = styles.get(box.kind, styles["missing"])
     paint = f'fill="{style["fill"]}" stroke="{style["stroke"]}" stroke-width="1.5"'
     x, y, w, h = node.x, node.y, node.width, node.height
     left, right, top, bottom = x - w / 2, x + w / 2, y - h / 2, y + h / 2
-    kind = box.kind
+    kind = box.shape
     if kind == "start":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" {paint}/>'
     if kind == "end":
         return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="22" {paint}/>'
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="18" fill="none" '
                 f'stroke="{style["stroke"]}" stroke-width="1.5"/>')
-    if kind == "ask":
+    if kind == "hexagon":
         pts = [(left, y), (left + ASK_POINT, top), (right - ASK_POINT, top), (right, y),
                (right - ASK_POINT, bottom), (left + ASK_POINT, bottom)]
         return _polygon(pts, paint)
-    if kind in ("escalate", "human"):
+    if kind == "flag":
         pts = [(left, top), (right, top), (right - 14, y), (right, bottom), (left, bottom)]
         return _polygon(pts, paint.replace('stroke-width="1.5"', 'stroke-width="2.5"'))
-    if kind == "link":
+    if kind == "parallelogram":
         pts = [(left + 14, top), (right, top), (right - 14, bottom), (left, bottom)]
         return _polygon(pts, paint)
-    if kind == "resolve":
+    if kind == "stadium":
         return _rect(left, top, w, h, paint, radius=min(h / 2, 20.0))
-    if kind == "kb":
+    if kind == "cylinder":
         ry = 7.0
         body = (f'<path d="M{left:.1f},{top + ry:.1f} A{w / 2:.1f},{ry} 0 0 1 {right:.1f},'
                 f'{top + ry:.1f} V{bottom - ry:.1f} A{w / 2:.1f},{ry} 0 0 1 {left:.1f},'
@@ -136,14 +134,14 @@ def _shape(box: _Box, node: Placed) -> str:
         rim = (f'<path d="M{left:.1f},{top + ry:.1f} A{w / 2:.1f},{ry} 0 0 0 {right:.1f},'
                f'{top + ry:.1f}" fill="none" stroke="{style["stroke"]}" stroke-width="1.5"/>')
         return body + rim
-    if kind in ("call", "action"):
+    if kind in ("subroutine", "rounded"):
         bars = ""
-        if kind == "call":
+        if kind == "subroutine":
             bars = "".join(f'<line x1="{bx:.1f}" y1="{top:.1f}" x2="{bx:.1f}" y2="{bottom:.1f}" '
                            f'stroke="{style["stroke"]}" stroke-width="1.5"/>'
                            for bx in (left + 10, right - 10))
-        return _rect(left, top, w, h, paint, radius=10.0 if kind == "action" else 0.0) + bars
-    if kind == "missing":
+        return _rect(left, top, w, h, paint, radius=10.0 if kind == "rounded" else 0.0) + bars
+    if kind == "dashed":
         return _rect(left, top, w, h, paint + ' stroke-dasharray="6 3"', radius=2.0)
     return _rect(left, top, w, h, paint, radius=4.0)
 
@@ -158,16 +156,16 @@ def _polygon(points: Sequence[Point], paint: str) -> str:
     return f'<polygon points="{coords}" {paint}/>'
 
 
-def _node_svg(box: _Box, node: Placed) -> str:
+def _node_svg(box: _Box, node: Placed, styles: Dict[str, Dict[str, str]]) -> str:
     classes = f"node kind-{box.kind}" + (" step" if box.step_id else "")
     data = f' data-step={_attr(box.step_id)}' if box.step_id else ""
     parts = [f'<g class="{classes}"{data} data-kind="{box.kind}">',
-             f"<title>{escape(box.tooltip)}</title>", _shape(box, node)]
+             f"<title>{escape(box.tooltip)}</title>", _shape(box, node, styles)]
     if box.kind == "end":
         parts.append(f'<text x="{node.x:.1f}" y="{node.y + 4:.1f}" text-anchor="middle" '
                      f'font-size="11" font-weight="bold">END</text>')
     elif box.kind != "start":
-        top = node.y - node.height / 2 + (8.0 if box.kind == "kb" else 0.0)
+        top = node.y - node.height / 2 + (8.0 if box.shape == "cylinder" else 0.0)
         y = top + 8.0 + LINE_HEIGHT - 3
         parts.append(f'<text x="{node.x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="12" '
                      f'font-weight="bold">{escape(box.title)}</text>')
@@ -301,16 +299,16 @@ def _back_path(layout: Layout, edge: Edge, lane: int,
     return d, (x_lane, (y_out + y_in) / 2), (1 if go_right else -1)
 
 
-def _legend(x: float, y: float, width: float) -> Tuple[str, float]:
+def _legend(x: float, y: float, width: float, styles: Dict[str, Dict[str, str]]) -> Tuple[str, float]:
     """Legend with one swatch per kind; returns the SVG and its height."""
-    kinds = [k for k in KIND_STYLE if k not in ("start", "missing")]
-    item_width = max(len(KIND_STYLE[k]["title"]) for k in kinds) * 6.0 + 44.0
+    kinds = [k for k in styles if k not in ("start", "missing")]
+    item_width = max(len(styles[k]["title"]) for k in kinds) * 6.0 + 44.0
     row_height = 22.0
     per_row = max(int(width // item_width), 1)
     parts = [f'<g class="legend"><text x="{x:.1f}" y="{y + 12:.1f}" font-size="12" '
              f'font-weight="bold">Legend</text>']
     for i, kind in enumerate(kinds):
-        style = KIND_STYLE[kind]
+        style = styles[kind]
         ix = x + (i % per_row) * item_width
         iy = y + 20 + (i // per_row) * row_height
         parts.append(f'<rect x="{ix:.1f}" y="{iy:.1f}" width="22" height="14" rx="3" '
@@ -362,7 +360,8 @@ def render_svg(flow: Flow) -> str:
                           f'data-target={_attr(edge.target)}><path d="{d}" {_edge_style(edge)}/>'
                           f'</g>')
         labels.add(edge.label, label_at[0], label_at[1], side)
-    node_parts = [_node_svg(boxes[node_id], layout.nodes[node_id])
+    styles = kind_styles()
+    node_parts = [_node_svg(boxes[node_id], layout.nodes[node_id], styles)
                   for node_id in boxes]
     header = 56.0
     graph_width = bounds.right - bounds.left
@@ -370,7 +369,7 @@ def render_svg(flow: Flow) -> str:
     dx = MARGIN - bounds.left + (width - 2 * MARGIN - graph_width) / 2
     dy = header - bounds.top
     legend_y = header + (bounds.bottom - bounds.top) + 30
-    legend, legend_height = _legend(MARGIN, legend_y, width - 2 * MARGIN)
+    legend, legend_height = _legend(MARGIN, legend_y, width - 2 * MARGIN, styles)
     height = legend_y + legend_height + MARGIN
     title = escape(f"{flow.id}")
     description = escape(shorten(flow.description, 140))

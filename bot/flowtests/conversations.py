@@ -208,9 +208,9 @@ def main_flows_test(settings: Any, paths: Sequence[Path], url: Optional[str], to
         return 2
     assistant = None
     if url is None:
+        from bot.db.migrate import upgrade
         from bot.supervisor import Assistant, StartupError
         from bot.training import ensure_model
-        from bot.db.migrate import upgrade
 
         print("starting the assistant for the tests…", flush=True)
         upgrade(settings.database_url)

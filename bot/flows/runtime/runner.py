@@ -25,24 +25,20 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from .answers import default_hint, read_answer, read_yes_no
-from .expr import parse, render_template
-from .model import END, Answer, Flow, FlowSet, Step
-from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, button, yes_no_buttons
+from bot.flows.kinds.escalate import first_escalation
+from bot.flows.kinds.registry import kind_of
+from bot.flows.model import END, Flow, FlowSet, Step
+from bot.flows.model.expr import parse, render_template
+from bot.flows.model.trail import TrailEntry
+from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import FlowEngine
+    from bot.flows.runtime.engine import FlowEngine
 
 logger = logging.getLogger(__name__)
 
 MAX_STEPS_PER_TURN = 50
-DEFAULT_TEAM = "service-desk"
-DEFAULT_PRIORITY = "normal"
-WAITING_KINDS = ("ask", "resolve")
 
-MSG_RESOLVED = "Great — glad that's sorted! 🎉"
-MSG_NO_ARTICLES = "I couldn't find an article for that."
-MSG_ARTICLES = "Here's what I found in the knowledge base:"
 MSG_GAVE_UP_END = "Sorry, I couldn't follow that, so I've stopped here."
 
 
@@ -71,14 +67,6 @@ def jsonable(value: Any) -> Any:
         return json.loads(json.dumps(value))
     except (TypeError, ValueError):
         return json.loads(json.dumps(value, default=str))
-
-
-def first_escalation(flow: Optional[Flow]) -> Tuple[str, str]:
-    """Team and priority of the flow's first escalate step, or the service-desk defaults."""
-    for step in flow.steps if flow else ():
-        if step.kind == "escalate" and isinstance(step.body, dict):
-            return str(step.body.get("team") or DEFAULT_TEAM), str(step.body.get("priority") or DEFAULT_PRIORITY)
-    return DEFAULT_TEAM, DEFAULT_PRIORITY
 
 
 class Run:
@@ -131,16 +119,31 @@ class Run:
         """Render a ``{name}`` template against answers, slots and entities."""
         return render_template(template or "", self.lookup)
 
-    def record(self, kind: str, text: Any = None, answer: Any = None, step: Optional[str] = None) -> Dict[str, Any]:
+    def search_kb(self, query: str, top: int) -> List[Any]:
+        """Knowledge-base articles for ``query`` from the engine's knowledge base."""
+        return list(self.engine.kb.search(query, top))
+
+    def run_check(self, name: str, args: Dict[str, Any]) -> Any:
+        """Run the named check from the engine's registry (KeyError if there is none)."""
+        return self.engine.checks.run(name, args)
+
+    @staticmethod
+    def jsonable(value: Any) -> Any:
+        """``value`` made JSON-safe (see :func:`jsonable`), for answers and check results."""
+        return jsonable(value)
+
+    def record(self, kind: str, text: Any = None, answer: Any = None, step: Optional[str] = None,
+               label: Optional[str] = None) -> Dict[str, Any]:
         """Append a trail entry (a step executed or an event such as restart) and return it."""
-        entry = {
-            "flow": self.state["flow"] if self.state else None,
-            "step": step,
-            "kind": kind,
-            "text": text,
-            "answer": jsonable(answer),
-            "at": self.now(),
-        }
+        entry = TrailEntry(
+            flow=self.state["flow"] if self.state else None,
+            step=step,
+            kind=kind,
+            text=text,
+            answer=jsonable(answer),
+            at=self.now(),
+            label=label,
+        ).to_json()
         if self.state is not None:
             self.state["trail"].append(entry)
         return entry
@@ -178,7 +181,12 @@ class Run:
             except KeyError:
                 self.fail(f"flow '{flow.id}' has no step '{step_id}'")
                 return
-            following = getattr(self, f"_run_{step.kind}")(step)
+            try:
+                kind = kind_of(step.kind)
+            except KeyError:
+                self.fail(f"step '{step_id}' is of an unknown kind '{step.kind}'")
+                return
+            following = kind.run(self, step)
             if following is None:
                 return
             step_id = following
@@ -199,110 +207,15 @@ class Run:
             logger.exception("cannot evaluate condition %r in flow %s", condition, self.state and self.state["flow"])
             return False
 
-    # -- step kinds (each returns the next step id, or None to stop) --------------------------
-
-    def _run_say(self, step: Step) -> Optional[str]:
-        text = self.render(step.body)
-        self.say(text, image=step.image, link=dict(step.link) if step.link else None)
-        self.record("say", text, step=step.id)
-        return self.next_of(step)
-
-    def _run_kb(self, step: Step) -> Optional[str]:
-        query = self.render(step.body)
-        try:
-            articles = list(self.engine.kb.search(query, step.top))[: step.top]
-        except Exception:  # the KB being down is not the user's problem: say we found nothing
-            logger.exception("knowledge base search failed for %r", query)
-            articles = []
-        if articles:
-            lines = [MSG_ARTICLES]
-            for article in articles:
-                line = f"• [{article.title}]({article.url})" if article.url else f"• {article.title}"
-                lines.append(f"{line} — {article.snippet}" if article.snippet else line)
-            cards = [{"title": a.title, "url": a.url, "snippet": a.snippet} for a in articles]
-            self.say("\n".join(lines), articles=cards)
-        else:
-            self.say(MSG_NO_ARTICLES)
-        self.record("kb", query, [a.title for a in articles], step=step.id)
-        return self.next_of(step)
-
-    def _run_action(self, step: Step) -> Optional[str]:
-        args = {k: self.render(v) if isinstance(v, str) else v for k, v in step.args.items()}
-        try:
-            result = self.engine.checks.run(str(step.body), args)
-        except KeyError:
-            logger.error("flow %s step %s: unknown check %r", self.state["flow"], step.id, step.body)
-            result = None
-        except Exception:  # a failing check saves null; conditions then take the else branch
-            logger.exception("check %r failed", step.body)
-            result = None
-        result = jsonable(result)
-        self.state["answers"][step.save_as or step.id] = result
-        self.record("action", f"{step.body} {json.dumps(args, ensure_ascii=False)}", result, step=step.id)
-        return self.next_of(step)
-
-    def _run_escalate(self, step: Step) -> Optional[str]:
-        body = step.body if isinstance(step.body, dict) else {}
-        team = str(body.get("team") or DEFAULT_TEAM)
-        priority = str(body.get("priority") or DEFAULT_PRIORITY)
-        summary = self.render(body.get("summary")) or (self.flow.description if self.flow else "")
-        self.record("escalate", summary, step=step.id)
-        self.escalate(
-            team,
-            priority,
-            summary,
-            "flow",
-            f"I'm handing this over to the {team} team. I'm opening a ticket with everything we've "
-            "tried so far, so you won't need to repeat yourself.",
-        )
-        return None
-
-    def _run_resolve(self, step: Step) -> Optional[str]:
-        self.ask(step)
-        return None
-
-    def _run_ask(self, step: Step) -> Optional[str]:
-        self.ask(step)
-        return None
-
-    def _run_link(self, step: Step) -> Optional[str]:
-        target = self.flows.get(str(step.body))
-        self.record("link", str(step.body), step=step.id)
-        if target is None:
-            self.fail(f"link target flow '{step.body}' is not loaded")
-            return None
-        # The linked flow takes over this frame: no outcome for the old flow, trail continues.
-        self.state["flow"] = target.id
-        self.state["attempts"] = {}
-        return target.first_step.id
-
-    def _run_call(self, step: Step) -> Optional[str]:
-        target = self.flows.get(str(step.body))
-        self.record("call", str(step.body), step=step.id)
-        if target is None:
-            self.fail(f"called flow '{step.body}' is not loaded")
-            return None
-        self.state["stack"].append(
-            {
-                "flow": self.state["flow"],
-                "step": step.id,
-                "attempts": self.state["attempts"],
-                "trail_from": self.state.get("trail_from", 0),
-            }
-        )
-        self.state["flow"] = target.id
-        self.state["attempts"] = {}
-        self.state["trail_from"] = len(self.state["trail"])
-        return target.first_step.id
-
     # -- asking and answering ------------------------------------------------------------------
 
     def ask(self, step: Step, text: Optional[str] = None, record: bool = True) -> None:
         """Send ``step``'s question (or ``text`` instead) with its buttons and wait there."""
-        question = self.render(step.body)
+        kind = kind_of(step.kind)
+        question = self.render(kind.question(step))
         self.say(
             text if text is not None else question,
-            buttons=self.buttons_for(step),
+            buttons=kind.buttons(step),
             image=step.image if text is None else None,
             link=dict(step.link) if step.link and text is None else None,
         )
@@ -310,47 +223,30 @@ class Run:
             self.record(step.kind, question, None, step=step.id)
         self.state["step"] = step.id
 
-    @staticmethod
-    def buttons_for(step: Step) -> List[Dict[str, str]]:
-        """Yes/No buttons for yes_no asks and resolve steps, option buttons for choices."""
-        if step.kind == "resolve" or (step.answer and step.answer.type == "yes_no"):
-            return yes_no_buttons()
-        if step.answer and step.answer.type == "choice":
-            return [button(o.label, o.value) for o in step.answer.options]
-        return []
-
     def read(self, step: Step) -> Tuple[bool, Any]:
         """Interpret the turn as an answer to the waiting ``step``."""
-        if step.kind == "resolve":
-            value = read_yes_no(self.turn, thanks_means_yes=True)
-            return value is not None, value
-        return read_answer(step.answer or Answer(), self.turn)
+        return kind_of(step.kind).read(self, step)
 
     def answer(self, step: Step) -> None:
         """Feed the turn to the waiting ``step`` and carry on from there."""
-        ok, value = self.read(step)
+        kind = kind_of(step.kind)
+        ok, value = kind.read(self, step)
         if not ok:
             self.not_understood(step)
             return
         self.state["attempts"].pop(step.id, None)
-        self._set_trail_answer(step, value)
-        if step.kind == "ask":
-            self.state["answers"][step.save_as or step.id] = value
-            self.run_from(self.next_of(step))
-        elif value:
-            self.say(MSG_RESOLVED)
-            resumed = self.end_flow("resolved")
-            if resumed is not None:
-                self.run_from(resumed)
-        else:
-            self.run_from(self.next_of(step))
+        self._set_trail_answer(step, value, kind.answer_label(step, value))
+        kind.accept(self, step, value)
 
-    def _set_trail_answer(self, step: Step, value: Any) -> None:
-        for entry in reversed(self.state["trail"]):
-            if entry.get("step") == step.id and entry.get("flow") == self.state["flow"]:
-                entry["answer"] = jsonable(value)
+    def _set_trail_answer(self, step: Step, value: Any, label: Optional[str]) -> None:
+        """Record the answer (and the label it was given under) on the step's trail entry."""
+        for index in range(len(self.state["trail"]) - 1, -1, -1):
+            entry = TrailEntry.from_json(self.state["trail"][index])
+            if entry.step == step.id and entry.flow == self.state["flow"]:
+                entry.answer, entry.label = jsonable(value), label
+                self.state["trail"][index] = entry.to_json()
                 return
-        self.record(step.kind, self.render(step.body), value, step=step.id)
+        self.record(step.kind, self.render(kind_of(step.kind).question(step)), value, step=step.id, label=label)
 
     def not_understood(self, step: Step) -> None:
         """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
@@ -361,13 +257,12 @@ class Run:
                 entry.setdefault("unusable", []).append(self.turn.text)
                 break
         if attempts < step.max_attempts:
-            hint = self.render(step.hint) if step.hint else default_hint(
-                step.answer if step.kind == "ask" and step.answer else Answer(type="yes_no")
-            )
+            hint = self.render(step.hint) if step.hint else kind_of(step.kind).retry_hint(step)
             self.ask(step, text=hint, record=False)
             return
         self.state["attempts"].pop(step.id, None)
-        self.record("give_up", self.render(step.body), self.turn.text, step=step.id)
+        question = self.render(kind_of(step.kind).question(step))
+        self.record("give_up", question, self.turn.text, step=step.id)
         if step.on_give_up == END:
             self.say(MSG_GAVE_UP_END)
             self.end_flow("abandoned", resume=False)
@@ -379,7 +274,7 @@ class Run:
             self.escalate(
                 team,
                 priority,
-                f"{description}: could not understand the answer to \"{self.render(step.body)}\" "
+                f"{description}: could not understand the answer to \"{question}\" "
                 f"after {attempts} tries.",
                 "gave_up",
                 f"Sorry, I'm not getting this right. I'm passing you to a person from the {team} "

@@ -9,22 +9,21 @@ step's own answer is available in its ``next`` conditions, not in its own texts.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
-from bot.flows.edges import reachable_from, successors
-from bot.flows.expr import ExprError, parse, template_names
+from bot.flows.kinds.registry import kind_of
+from bot.flows.lint.edges import reachable_from, successors
+from bot.flows.loading.yaml_lines import PathItem
 from bot.flows.model import Flow, Location, Problem, Step
-from bot.flows.yaml_lines import PathItem
+from bot.flows.model.expr import ExprError, parse, template_names
 
 if TYPE_CHECKING:  # imported for typing only: lint_flow imports this module at run time
-    from bot.flows.lint_flow import FlowContext
+    from bot.flows.lint.flow_checks import FlowContext
 
 
 def saved_name(step: Step) -> Optional[str]:
     """The name ``step`` saves its result under, or None if it saves nothing."""
-    if step.kind in ("ask", "action"):
-        return step.save_as or step.id
-    return None
+    return kind_of(step.kind).saved_name(step)
 
 
 def names_before(flow: Flow) -> Dict[str, Set[str]]:
@@ -43,13 +42,7 @@ def names_before(flow: Flow) -> Dict[str, Set[str]]:
 
 def _texts(step: Step) -> List[Tuple[Tuple[PathItem, ...], str]]:
     """(key path inside the step, template text) for every text of ``step``."""
-    texts: List[Tuple[Tuple[PathItem, ...], str]] = []
-    if step.kind in ("say", "ask", "kb", "resolve") and isinstance(step.body, str):
-        texts.append(((step.kind,), step.body))
-    if step.kind == "escalate" and isinstance(step.body, Mapping):
-        for key in ("team", "summary"):
-            if isinstance(step.body.get(key), str):
-                texts.append((("escalate", key), step.body[key]))
+    texts: List[Tuple[Tuple[PathItem, ...], str]] = list(kind_of(step.kind).templates(step))
     if step.hint:
         texts.append((("hint",), step.hint))
     for key, value in step.args.items():

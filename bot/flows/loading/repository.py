@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from .loader import SCHEMA_PATH, flow_files, load_flows
-from .model import FlowSet, Problem
+from bot.flows.loading.loader import SCHEMA_PATH, flow_files, load_flows
+from bot.flows.model import FlowSet, Problem
 
 Signature = Tuple[Tuple[str, int, int], ...]
 
@@ -28,7 +28,7 @@ class FlowRepository:
         directory: the flows directory.
         min_interval: seconds between checks of the directory for changes.
         logger: where load problems are reported (default: this module's logger).
-        schema_path: JSON Schema for validation (default: the bundled one; None disables).
+        schema_path: an extra JSON Schema file (see ``load_flows``); the format is always checked.
         monotonic: clock for the check interval (injectable for tests).
     """
 

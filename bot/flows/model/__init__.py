@@ -12,7 +12,6 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 END = "END"
 
-STEP_KINDS = ("say", "ask", "kb", "action", "escalate", "resolve", "link", "call")
 ANSWER_TYPES = ("choice", "yes_no", "text", "number", "regex")
 PRIORITIES = ("low", "normal", "high", "urgent")
 
@@ -95,18 +94,52 @@ class Answer:
     maximum: Optional[float] = None
 
 
+class Body:
+    """Base of every step kind's typed body (see :mod:`bot.flows.kinds`).
+
+    A body equals the plain YAML value it was read from (``say: hello`` gives a body equal to
+    ``"hello"``), so code and tests can compare a body with what the designer wrote.
+    """
+
+    def plain(self) -> Any:
+        """The body as plain data (text, number or mapping), as it was written in YAML."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Body):
+            return type(self) is type(other) and self.plain() == other.plain()
+        return bool(self.plain() == other)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self.plain())))
+
+    def __str__(self) -> str:
+        return str(self.plain())
+
+
+@dataclass(frozen=True, eq=False)
+class Text(Body):
+    """The body of a step whose main value is one text (a message, a question, a query)."""
+
+    text: str
+
+    def plain(self) -> str:
+        """The text."""
+        return self.text
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a flow.
 
-    ``kind`` is one of STEP_KINDS; ``body`` holds the kind's main value (the text for say/ask/
-    resolve, the query template for kb, the check name for action, the flow id for link/call, the
-    escalation dict for escalate). Kind-specific options live in the typed fields below.
+    ``kind`` is the name of a registered step kind (:mod:`bot.flows.kinds`), which also says how
+    the step is parsed, run, drawn and summarised; ``body`` is that kind's typed body. Options
+    shared by several kinds live in the typed fields below.
     """
 
     id: str
     kind: str
-    body: Any
+    body: Body
     next: Next
     location: Location
     save_as: Optional[str] = None
@@ -118,6 +151,56 @@ class Step:
     image: Optional[str] = None
     link: Optional[Mapping[str, str]] = None
     top: int = 3
+
+
+START = "__start__"
+HUMAN = "__human__"
+
+#: Edge kinds, used for styling: plain continuation, a conditional branch, the ``else`` branch,
+#: the yes/no answers of a ``resolve`` step, and an ``ask`` step giving up.
+EDGE_KINDS = ("next", "branch", "else", "yes", "no", "give_up", "start")
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An arrow from ``source`` to ``target`` with a human-readable ``label``.
+
+    Besides step ids, edges can point at three pseudo nodes: ``START`` (before the first step),
+    ``END`` (the flow finished) and ``HUMAN`` (the default hand-over to a person when a waiting
+    step gives up without an ``on_give_up``).
+
+    Attributes:
+        source: step id, or START.
+        target: step id (possibly an unknown one), END or HUMAN.
+        label: text for the arrow: a condition, "else", "yes", "no", "gave up" or "".
+        kind: one of EDGE_KINDS.
+        location: where the arrow was written (the ``next``/``on_give_up`` or the step itself).
+    """
+
+    source: str
+    target: str
+    label: str
+    kind: str
+    location: Location
+
+
+def next_edges(step: Step, nxt: Next, prefix: str = "") -> List[Edge]:
+    """Edges for a step's ``next``; ``prefix`` is prepended to labels (used for resolve "no")."""
+    location = nxt.location or step.location
+    edges: List[Edge] = []
+    if nxt.branches:
+        for branch in nxt.branches:
+            if branch.condition is None:
+                label, kind = f"{prefix}else", "else"
+            else:
+                label, kind = f"{prefix}{branch.condition}", "branch"
+            edges.append(Edge(step.id, branch.target, label, kind, branch.location))
+        return edges
+    if nxt.target is not None:
+        label = prefix.rstrip(", ") if prefix else ""
+        kind = "no" if prefix else "next"
+        edges.append(Edge(step.id, nxt.target, label, kind, location))
+    return edges
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import difflib
 import re
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
-from .model import Answer, Option
-from .turns import UserTurn, parse_flow_answer_payload
+from bot.flows.model import Answer, Option
+from bot.flows.model.turns import UserTurn, parse_flow_answer_payload
 
 FUZZY_RATIO = 0.75
 

@@ -1,32 +1,35 @@
 """Load flow files (YAML) into the model, reporting every problem with its file and line.
 
-Two layers of validation run on each file:
+Each file is parsed once and checked in two parts that never overlap:
 
-1. the JSON Schema in ``bot/flows/schema.json`` (when present) — the shared, declarative
-   description of the format that editors and the linter also use;
-2. the loader's own checks — everything the engine relies on (exactly one step kind, known
-   keys, valid ``next`` targets, conditional ``next`` shape, expression syntax, regexes …).
+1. its shape — keys, types, enums, required keys, one kind per step — by the JSON Schema
+   generated from the step kinds (:mod:`bot.flows.loading.schema`, messages by
+   :mod:`bot.flows.loading.schema_check`); an extra, stricter schema file may be given too;
+2. what a schema cannot say, by the builder here: duplicate step ids and option values,
+   ``next``/``on_give_up`` targets, condition syntax, regexes, min > max, and across files
+   duplicate flow ids and ``link``/``call`` targets.
 
-Both report ``Problem(Location(file, line), message)``. When both complain about the same line
-only the loader's own (more specific) message is kept. A file with any error contributes no
+Both report ``Problem(Location(file, line), message)``. A file with any error contributes no
 flows, so the engine only ever sees flows it can run.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .expr import ExprError, parse
-from .model import (
+from bot.flows.kinds import registry
+from bot.flows.kinds.base import StepKind
+from bot.flows.loading.schema import SCHEMA_FILE
+from bot.flows.loading.schema_check import format_problems, schema_problems
+from bot.flows.loading.yamlnodes import item_line, key_line, to_plain
+from bot.flows.model import (
     ANSWER_TYPES,
     END,
-    PRIORITIES,
-    STEP_KINDS,
     Answer,
     Branch,
     Flow,
@@ -38,36 +41,15 @@ from .model import (
     Step,
     Trigger,
 )
-from .schema_check import scoped_schema_problems
-from .yamlnodes import item_line, key_line, node_line, to_plain, type_name
+from bot.flows.model.expr import ExprError, parse
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
+SCHEMA_PATH = SCHEMA_FILE
 FLOW_FILE_SUFFIXES = (".yml", ".yaml")
 # Data files that live next to the flows but are not flows themselves.
 DATA_FILES = frozenset({"error_codes.yml", "error_codes.yaml"})
 
-DEFAULT_TEAM = "service-desk"
-DEFAULT_PRIORITY = "normal"
-MAX_TOP = 10
 
-_ATTACHMENT_KEYS = ("image", "link")
-_RETRY_KEYS = ("hint", "max_attempts", "on_give_up")
-ALLOWED_STEP_KEYS: Dict[str, Tuple[str, ...]] = {
-    "say": ("id", "say", "next") + _ATTACHMENT_KEYS,
-    "ask": ("id", "ask", "save_as", "answer", "next") + _RETRY_KEYS + _ATTACHMENT_KEYS,
-    "kb": ("id", "kb", "top", "next"),
-    "action": ("id", "action", "args", "save_as", "next"),
-    "escalate": ("id", "escalate"),
-    # resolve re-asks with a default hint; it takes no retry options (same as the schema).
-    "resolve": ("id", "resolve", "next") + _ATTACHMENT_KEYS,
-    "link": ("id", "link"),
-    "call": ("id", "call", "next"),
-}
-FLOW_KEYS = ("description", "triggers", "steps")
-TRIGGER_KEYS = ("intent", "entities")
-ANSWER_KEYS = ("type", "options", "pattern", "min", "max")
-ESCALATE_KEYS = ("team", "priority", "summary")
-_ENDING_KINDS = ("escalate", "link")
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,7 +82,9 @@ def load_flow_file(
 
     Args:
         path: the YAML file.
-        schema_path: JSON Schema to validate against; skipped when None or missing.
+        schema_path: an extra, stricter JSON Schema file to validate against as well (the
+            format itself is always checked with the schema generated from the step kinds; the
+            bundled ``schema.json`` is that schema, so it adds nothing). None: no extra schema.
 
     Returns:
         The file's flows (empty when the file has any error) and every problem found, sorted by
@@ -112,14 +96,50 @@ def load_flow_file(
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(Location(str(path), 1), f"cannot read file: {exc}")]
-    flows, problems, _ = _load_text(str(path), text, schema_path)
+    flows, problems, _, _ = _load_text(str(path), text, schema_path)
     return flows, problems
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """One flow file as the loader read it (what the linter reuses instead of parsing again).
+
+    Attributes:
+        path: the file.
+        root: the parsed YAML tree (ruamel round-trip, with lines), None if it did not parse.
+        flows: the file's own flows (empty if it has errors), before cross-file checks.
+        declared: ids of every flow written in the file, loadable or not.
+    """
+
+    path: Path
+    root: Any
+    flows: Tuple[Flow, ...]
+    declared: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DirectoryLoad:
+    """Everything ``load_directory`` found: the runnable flows, all problems and each file."""
+
+    flow_set: FlowSet
+    problems: List[Problem]
+    files: Tuple[FileLoad, ...]
 
 
 def load_flows(
     directory: Path, *, schema_path: Optional[Path] = SCHEMA_PATH
 ) -> Tuple[FlowSet, List[Problem]]:
-    """Load every flow file in ``directory``.
+    """Load every flow file in ``directory`` (see :func:`load_directory`).
+
+    Returns:
+        The FlowSet and all problems, errors and warnings, in file order.
+    """
+    loaded = load_directory(directory, schema_path=schema_path)
+    return loaded.flow_set, loaded.problems
+
+
+def load_directory(directory: Path, *, schema_path: Optional[Path] = SCHEMA_PATH) -> DirectoryLoad:
+    """Load every flow file in ``directory``, each parsed once.
 
     Files with errors contribute no flows, and neither do files whose ``link``/``call`` steps
     point at flows that are missing or were rejected (applied until nothing changes), so every
@@ -127,21 +147,24 @@ def load_flows(
 
     Args:
         directory: folder holding ``<flow_id>.yml`` files.
-        schema_path: JSON Schema to validate against; skipped when None or missing.
+        schema_path: an extra, stricter JSON Schema file to validate against as well (the
+            format itself is always checked with the schema generated from the step kinds; the
+            bundled ``schema.json`` is that schema, so it adds nothing). None: no extra schema.
 
     Returns:
-        The FlowSet (fingerprint = sha256 over the flow files' names and contents) and all
-        problems, errors and warnings, in file order.
+        The FlowSet (fingerprint = sha256 over the flow files' names and contents), all
+        problems, errors and warnings, in file order, and what was read from each file.
     """
     directory = Path(directory)
     if not directory.is_dir():
         problem = Problem(Location(str(directory), 1), "flow directory does not exist")
-        return FlowSet({}, _fingerprint([])), [problem]
+        return DirectoryLoad(FlowSet({}, _fingerprint([])), [problem], ())
+    files: List[FileLoad] = []
 
     digest_input: List[Tuple[str, bytes]] = []
     problems: List[Problem] = []
     accepted: Dict[str, List[Flow]] = {}  # file → flows, in file order
-    references: Dict[str, List[Tuple[Step, str]]] = {}
+    references: Dict[str, List[Tuple[Step, str, str]]] = {}
     defined_at: Dict[str, Location] = {}
     rejected_ids: Set[str] = set()
 
@@ -154,7 +177,8 @@ def load_flows(
             problems.append(Problem(Location(file, 1), f"cannot read file: {exc}"))
             continue
         digest_input.append((path.name, raw))
-        flows, file_problems, declared = _load_text(file, text, schema_path)
+        flows, file_problems, declared, root = _load_text(file, text, schema_path)
+        files.append(FileLoad(path, root, tuple(flows), tuple(declared)))
         problems.extend(file_problems)
         duplicates = [
             Problem(f.location, f"flow '{f.id}' is already defined at {defined_at[f.id]}")
@@ -164,7 +188,12 @@ def load_flows(
         problems.extend(duplicates)
         if flows and not duplicates:
             accepted[file] = flows
-            references[file] = [(s, s.kind) for f in flows for s in f.steps if s.kind in ("link", "call")]
+            references[file] = [
+                (s, s.kind, target)
+                for f in flows
+                for s in f.steps
+                if (target := registry.kind_of(s.kind).flow_reference(s)) is not None
+            ]
             for flow in flows:
                 defined_at[flow.id] = flow.location
         else:
@@ -173,12 +202,12 @@ def load_flows(
 
     problems.extend(_drop_files_with_dangling_references(accepted, references, rejected_ids))
     flows_by_id = {flow.id: flow for flows in accepted.values() for flow in flows}
-    return FlowSet(flows_by_id, _fingerprint(digest_input)), problems
+    return DirectoryLoad(FlowSet(flows_by_id, _fingerprint(digest_input)), problems, tuple(files))
 
 
 def _drop_files_with_dangling_references(
     accepted: Dict[str, List[Flow]],
-    references: Dict[str, List[Tuple[Step, str]]],
+    references: Dict[str, List[Tuple[Step, str, str]]],
     rejected_ids: Set[str],
 ) -> List[Problem]:
     problems: List[Problem] = []
@@ -188,8 +217,7 @@ def _drop_files_with_dangling_references(
         available = {flow.id for flows in accepted.values() for flow in flows}
         for file in list(accepted):
             file_problems = []
-            for step, kind in references[file]:
-                target = step.body
+            for step, kind, target in references[file]:
                 if target in available:
                     continue
                 if target in rejected_ids:
@@ -220,33 +248,21 @@ def _fingerprint(files: Sequence[Tuple[str, bytes]]) -> str:
 
 def _load_text(
     file: str, text: str, schema_path: Optional[Path]
-) -> Tuple[List[Flow], List[Problem], List[str]]:
-    """Parse and validate one file's text; returns flows, problems and the flow ids declared."""
+) -> Tuple[List[Flow], List[Problem], List[str], Any]:
+    """Parse and validate one file's text; returns flows, problems, the flow ids declared and
+    the parsed YAML tree (None if it did not parse)."""
     root, syntax_problem = _parse_yaml(file, text)
     if syntax_problem is not None:
-        return [], [syntax_problem], []
+        return [], [syntax_problem], [], None
+    problems = format_problems(file, root)
+    if schema_path is not None and Path(schema_path).resolve() != SCHEMA_FILE.resolve():
+        problems += schema_problems(file, root, schema_path)  # an extra, stricter schema
     builder = _Builder(file)
     flows = builder.build_file(root)
-    own = builder.problems
-    from_schema = scoped_schema_problems(file, root, schema_path) if schema_path is not None else []
-    # Where the loader already explained a line or a whole step, schema messages are noise.
-    covered = {p.location.line for p in own} | builder.error_scopes
-    problems = own + [p for p, scope in from_schema if p.location.line not in covered and scope not in covered]
-    problems = _dedupe(sorted(problems, key=lambda p: p.location.line))
-    if any(p.severity == "error" for p in problems):
+    problems = sorted(problems + builder.problems, key=lambda p: p.location.line)
+    if builder.failures or any(p.severity == "error" for p in problems):
         flows = []
-    return flows, problems, builder.declared_ids
-
-
-def _dedupe(problems: Iterable[Problem]) -> List[Problem]:
-    seen: Set[Tuple[int, str]] = set()
-    unique = []
-    for problem in problems:
-        key = (problem.location.line, problem.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(problem)
-    return unique
+    return flows, problems, builder.declared_ids, root
 
 
 def _parse_yaml(file: str, text: str) -> Tuple[Any, Optional[Problem]]:
@@ -270,29 +286,34 @@ def _expected(keys: Iterable[str]) -> str:
     return ", ".join(sorted(keys))
 
 
-def unknown_key(key: Any, allowed: Iterable[str]) -> str:
-    """"unknown key 'nxt' (expected one of: ...; did you mean 'next'?)" for a misspelt key."""
-    allowed = sorted(allowed)
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{key}' (expected one of: {', '.join(allowed)}{guess})"
-
-
 # --------------------------------------------------------------------------------------------
 # Building the model (and the loader's own checks)
 
 
 class _Builder:
-    """Builds Flow objects from one file's YAML tree, collecting problems as it goes."""
+    """Builds Flow objects from one file's YAML tree, checking what the schema cannot say.
+
+    The file's shape (keys, types, enums, required keys) is the JSON Schema's job and is
+    reported by :mod:`bot.flows.loading.schema_check`; where the tree is malformed the builder only
+    notes that it cannot build that part (:meth:`malformed`) and says nothing, so every problem
+    is reported once. It reports itself what needs the whole file or the language: duplicate ids
+    and option values, ``next``/``on_give_up`` targets, condition syntax, regexes, min > max.
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: List[Problem] = []
         self.declared_ids: List[str] = []
-        self.error_scopes: Set[int] = set()  # lines of steps/triggers that had errors
+        self.failures = 0  # errors reported here plus malformed parts the schema reports
 
     def error(self, line: int, message: str) -> None:
+        """Report a problem only the loader can see."""
         self.problems.append(Problem(Location(self.file, line), message))
+        self.failures += 1
+
+    def malformed(self) -> None:
+        """Note a part that does not match the schema (reported there) and cannot be built."""
+        self.failures += 1
 
     def loc(self, line: int) -> Location:
         return Location(self.file, line)
@@ -301,30 +322,26 @@ class _Builder:
 
     def build_file(self, root: Any) -> List[Flow]:
         if root is None:
-            self.error(1, "the file is empty (expected a top-level 'flows:' mapping)")
+            self.malformed()
             return []
         if not isinstance(root, dict):
-            self.error(node_line(root), f"expected a top-level 'flows:' mapping, found {type_name(root)}")
+            self.malformed()
             return []
         for key in root:
             if key != "flows":
-                self.error(key_line(root, key), f"unknown top-level key '{key}' (expected: flows)")
+                self.malformed()
         if "flows" not in root:
-            self.error(node_line(root), "missing top-level key 'flows'")
+            self.malformed()
             return []
         flows_node = root["flows"]
         if not isinstance(flows_node, dict) or not flows_node:
-            self.error(
-                key_line(root, "flows"),
-                "'flows' must be a mapping of flow id → flow (found "
-                f"{'an empty mapping' if isinstance(flows_node, dict) else type_name(flows_node)})",
-            )
+            self.malformed()
             return []
         flows = []
         for flow_id, body in flows_node.items():
             line = key_line(flows_node, flow_id)
             if not isinstance(flow_id, str) or not flow_id.strip():
-                self.error(line, f"flow id must be text, found {type_name(flow_id)}")
+                self.malformed()
                 continue
             self.declared_ids.append(flow_id)
             flow = self.build_flow(flow_id, body, line)
@@ -335,18 +352,12 @@ class _Builder:
     def build_flow(self, flow_id: str, body: Any, line: int) -> Optional[Flow]:
         where = f"flow '{flow_id}'"
         if not isinstance(body, dict):
-            self.error(line, f"{where}: expected a mapping with {_expected(FLOW_KEYS)}, found {type_name(body)}")
+            self.malformed()
             return None
-        for key in body:
-            if key not in FLOW_KEYS:
-                self.error(key_line(body, key), f"{where}: {unknown_key(key, FLOW_KEYS)}")
         ok = True
         description = body.get("description")
         if not isinstance(description, str) or not description.strip():
-            self.error(
-                key_line(body, "description", line),
-                f"{where}: 'description' is required and must be text (a one-line summary shown to users)",
-            )
+            self.malformed()
             ok = False
         triggers = self.build_triggers(where, body, line)
         steps = self.build_steps(where, body, line)
@@ -357,34 +368,27 @@ class _Builder:
     def build_triggers(self, where: str, body: Mapping[str, Any], line: int) -> Optional[Tuple[Trigger, ...]]:
         node = body.get("triggers")
         if not isinstance(node, list) or not node:
-            self.error(
-                key_line(body, "triggers", line),
-                f"{where}: 'triggers' must be a list with at least one {{intent: ...}} item",
-            )
+            self.malformed()
             return None
         triggers: List[Trigger] = []
         ok = True
         for index, item in enumerate(node):
             item_at = item_line(node, index)
             label = f"{where}, trigger {index + 1}"
-            before = len(self.problems)
+            before = self.failures
             triggers.extend(self.build_trigger(label, item, item_at))
-            if len(self.problems) != before:
-                self.error_scopes.add(item_at)
+            if self.failures != before:
                 ok = False
         return tuple(triggers) if ok else None
 
     def build_trigger(self, label: str, item: Any, item_at: int) -> List[Trigger]:
         """One trigger, as a list that is empty when the trigger has errors."""
         if not isinstance(item, dict):
-            self.error(item_at, f"{label}: expected a mapping like {{intent: name}}, found {type_name(item)}")
+            self.malformed()
             return []
-        for key in item:
-            if key not in TRIGGER_KEYS:
-                self.error(key_line(item, key, item_at), f"{label}: {unknown_key(key, TRIGGER_KEYS)}")
         intent = item.get("intent")
         if not isinstance(intent, str) or not intent.strip():
-            self.error(key_line(item, "intent", item_at), f"{label}: 'intent' is required and must be an intent name")
+            self.malformed()
             return []
         guards = self.build_guards(label, item, item_at)
         if guards is None:
@@ -396,14 +400,14 @@ class _Builder:
         if node is None:
             return {}
         if not isinstance(node, dict):
-            self.error(key_line(item, "entities", item_at), f"{label}: 'entities' must map entity name → value or list of values")
+            self.malformed()
             return None
         guards: Dict[str, Tuple[str, ...]] = {}
         ok = True
         for entity, values in node.items():
             values = values if isinstance(values, list) else [values]
             if not values or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
-                self.error(key_line(node, entity, item_at), f"{label}: entity '{entity}' must list one or more text values")
+                self.malformed()
                 ok = False
                 continue
             guards[str(entity)] = tuple(str(v) for v in values)
@@ -414,24 +418,24 @@ class _Builder:
     def build_steps(self, where: str, body: Mapping[str, Any], line: int) -> Optional[Tuple[Step, ...]]:
         node = body.get("steps")
         if not isinstance(node, list) or not node:
-            self.error(key_line(body, "steps", line), f"{where}: 'steps' must be a non-empty list of steps")
+            self.malformed()
             return None
         ids: List[Optional[str]] = []
         seen: Dict[str, int] = {}
         ok = True
         for index, item in enumerate(node):
             at = item_line(node, index)
-            before = len(self.problems)
+            before = self.failures
             step_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(item, dict):
-                self.error(at, f"{where}, step {index + 1}: expected a mapping with an 'id' and one of: {', '.join(STEP_KINDS)}")
+                self.malformed()
                 ok = False
             elif not isinstance(step_id, str) or not step_id.strip():
-                self.error(key_line(item, "id", at), f"{where}, step {index + 1}: 'id' is required and must be text")
+                self.malformed()
                 ok = False
                 step_id = None
             elif step_id == END:
-                self.error(key_line(item, "id", at), f"step '{step_id}': 'END' is reserved (it means: the flow ends)")
+                self.malformed()
                 ok = False
             elif step_id in seen:
                 self.error(key_line(item, "id", at), f"step '{step_id}': duplicate step id (first defined at line {seen[step_id]})")
@@ -439,8 +443,8 @@ class _Builder:
             else:
                 seen[step_id] = key_line(item, "id", at)
             ids.append(step_id if isinstance(step_id, str) else None)
-            if len(self.problems) != before:
-                self.error_scopes.add(at)
+            if self.failures != before:
+                ok = False
 
         known = set(seen)
         steps: List[Step] = []
@@ -450,7 +454,6 @@ class _Builder:
             following = ids[index + 1] or END if index + 1 < len(ids) else END
             step = self.build_step(str(ids[index]), item, item_line(node, index), following, known)
             if step is None:
-                self.error_scopes.add(item_line(node, index))
                 ok = False
             else:
                 steps.append(step)
@@ -458,124 +461,63 @@ class _Builder:
 
     def build_step(self, step_id: str, item: Mapping[str, Any], at: int, following: str, known: Set[str]) -> Optional[Step]:
         where = f"step '{step_id}'"
-        kinds = [k for k in STEP_KINDS if k in item and not (k == "link" and isinstance(item[k], dict))]
-        if len(kinds) != 1:
-            found = f"found {', '.join(kinds)}" if kinds else "found none"
-            self.error(at, f"{where}: a step must have exactly one of: {', '.join(STEP_KINDS)} ({found})")
-            if not kinds:
-                # Usually a misspelt kind ("sya:"): point at the key and suggest the fix.
-                every_key = {k for keys in ALLOWED_STEP_KEYS.values() for k in keys}
-                for key in item:
-                    if key not in every_key:
-                        self.error(key_line(item, key, at), f"{where}: {unknown_key(key, every_key)}")
+        kinds = registry.kinds_in(item)
+        if len(kinds) != 1:  # explained by the schema check (exactly one kind key)
+            self.malformed()
             return None
-        kind = kinds[0]
-        allowed = ALLOWED_STEP_KEYS[kind]
-        errors_before = len(self.problems)
-        for key in item:
-            if key in allowed:
-                continue
-            if key == "next" and kind in _ENDING_KINDS:
-                self.error(key_line(item, key, at), f"{where}: a {kind} step ends the flow, so it cannot have 'next'")
-            elif key == "link" and kind not in ("say", "ask", "resolve"):
-                self.error(key_line(item, key, at), f"{where}: a link card ({{title, url}}) is only allowed on say, ask and resolve steps")
-            else:
-                self.error(key_line(item, key, at), f"{where}: {unknown_key(key, allowed)}")
+        kind: StepKind = kinds[0]
+        errors_before = self.failures
+        # Keys the kind does not take are the schema's to report; they reject the file there.
 
         fields: Dict[str, Any] = {}
-        body = getattr(self, f"_body_{kind}")(where, item, at, fields, known)
-        if kind in ("say", "ask", "resolve"):
+        body = kind.parse(self, where, item, at, fields)
+        if kind.attachments:
             self._attachments(where, item, at, fields)
-        if kind == "ask":
-            self._retry(where, kind, item, at, fields, known)
-        if kind in _ENDING_KINDS:
+        if kind.retry:
+            self._retry(where, kind.name, item, at, fields, known)
+        if kind.ends:
             nxt = Next(target=END, implicit=True)
         else:
             nxt = self._next(where, item, at, following, known)
-        if len(self.problems) != errors_before:
+        if self.failures != errors_before:
             return None
-        return Step(id=step_id, kind=kind, body=body, next=nxt, location=self.loc(at), **fields)
+        if body is None:
+            return None
+        return Step(id=step_id, kind=kind.name, body=body, next=nxt, location=self.loc(at), **fields)
+
+    # -- what step kinds use to read their keys (see StepKind.parse) ----------------------------
+
+    @staticmethod
+    def plain(node: Any) -> Any:
+        """A YAML node as plain dicts, lists and scalars."""
+        return to_plain(node)
+
+    def text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
+        """The non-empty text under ``key``; reports "'key' must be <what>" otherwise."""
+        return self._text(where, item, key, at, what)
+
+    def save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
+        """The ``save_as`` name (default: the step id); reports a bad name."""
+        return self._save_as(where, item, at)
+
+    def answer(self, where: str, item: Mapping[str, Any], at: int) -> Optional[Answer]:
+        """The ``answer:`` mapping of a question (default: a text answer)."""
+        return self._answer(where, item, at)
 
     def _text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.error(key_line(item, key, at), f"{where}: '{key}' must be {what}, found {type_name(value)}")
+        if not isinstance(value, str) or not value:
+            self.malformed()
+            return None
+        if not value.strip():  # "   ": the schema's minLength cannot see it is blank
+            self.error(key_line(item, key, at), f"{where}: '{key}' must be {what}, found blank text")
             return None
         return str(value)
-
-    def _body_say(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "say", at, "the message text")
-
-    def _body_resolve(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "resolve", at, "the yes/no question, e.g. \"Did that fix it?\"")
-
-    def _body_kb(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        top = item.get("top", 3)
-        if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
-            self.error(key_line(item, "top", at), f"{where}: 'top' must be a whole number from 1 to {MAX_TOP}")
-        else:
-            fields["top"] = int(top)
-        return self._text(where, item, "kb", at, "the search query (may use {placeholders})")
-
-    def _body_action(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        name = self._text(where, item, "action", at, "the name of a check, e.g. check_service_status")
-        args = item.get("args", {})
-        if args is None:
-            args = {}
-        if not isinstance(args, dict):
-            self.error(key_line(item, "args", at), f"{where}: 'args' must be a mapping of argument → value")
-        else:
-            for key, value in args.items():
-                if isinstance(value, (dict, list)):
-                    self.error(key_line(args, key, at), f"{where}: args.{key} must be a single value (text, number, true/false)")
-            fields["args"] = to_plain(args)
-        fields["save_as"] = self._save_as(where, item, at) or None
-        return name
-
-    def _body_ask(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        text = self._text(where, item, "ask", at, "the question text")
-        fields["save_as"] = self._save_as(where, item, at)
-        fields["answer"] = self._answer(f"ask {where}", item, at)
-        return text
-
-    def _body_escalate(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        node = item.get("escalate")
-        line = key_line(item, "escalate", at)
-        if node is None:
-            node = {}
-        if not isinstance(node, dict):
-            self.error(line, f"{where}: 'escalate' must be a mapping with {_expected(ESCALATE_KEYS)}")
-            return None
-        for key in node:
-            if key not in ESCALATE_KEYS:
-                self.error(key_line(node, key, line), f"{where}: escalate: {unknown_key(key, ESCALATE_KEYS)}")
-        team = node.get("team", DEFAULT_TEAM)
-        if not isinstance(team, str) or not team.strip():
-            self.error(key_line(node, "team", line), f"{where}: escalate.team must be a team name")
-        priority = node.get("priority", DEFAULT_PRIORITY)
-        if priority not in PRIORITIES:
-            self.error(key_line(node, "priority", line), f"{where}: escalate.priority must be one of {', '.join(PRIORITIES)} (found {priority!r})")
-        summary = node.get("summary", "")
-        if summary is None:
-            summary = ""
-        if not isinstance(summary, str):
-            self.error(key_line(node, "summary", line), f"{where}: escalate.summary must be text (may use {{placeholders}})")
-        return {"team": str(team).strip(), "priority": str(priority), "summary": str(summary)}
-
-    def _body_link(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "link", at, "the id of the flow to continue in")
-
-    def _body_call(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> Any:
-        return self._text(where, item, "call", at, "the id of the flow to run before continuing")
 
     def _save_as(self, where: str, item: Mapping[str, Any], at: int) -> Optional[str]:
         save_as = item.get("save_as", item.get("id"))
         if not isinstance(save_as, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", save_as):
-            self.error(
-                key_line(item, "save_as", at),
-                f"{where}: 'save_as' must be a name of letters, digits and _ (it is used as {{name}} in "
-                "templates and conditions)",
-            )
+            self.malformed()
             return None
         return save_as
 
@@ -583,7 +525,7 @@ class _Builder:
         if "image" in item:
             image = item["image"]
             if not isinstance(image, str) or not image.strip():
-                self.error(key_line(item, "image", at), f"{where}: 'image' must be an image URL")
+                self.malformed()
             else:
                 fields["image"] = str(image).strip()
         if "link" in item:
@@ -591,21 +533,23 @@ class _Builder:
             if not isinstance(link, dict) or set(link) != {"title", "url"} or not all(
                 isinstance(v, str) and v.strip() for v in link.values()
             ):
-                self.error(key_line(item, "link", at), f"{where}: 'link' must be {{title: text, url: text}}")
+                self.malformed()
             else:
                 fields["link"] = {"title": str(link["title"]), "url": str(link["url"])}
 
     def _retry(self, where: str, kind: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any], known: Set[str]) -> None:
         if "hint" in item:
             hint = item["hint"]
-            if not isinstance(hint, str) or not hint.strip():
+            if not isinstance(hint, str) or not hint:
+                self.malformed()
+            elif not hint.strip():  # "   ": the schema's minLength cannot see it is blank
                 self.error(key_line(item, "hint", at), f"{where}: 'hint' must be text shown when an answer is not understood")
             else:
                 fields["hint"] = str(hint)
         if "max_attempts" in item:
             attempts = item["max_attempts"]
             if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-                self.error(key_line(item, "max_attempts", at), f"{where}: 'max_attempts' must be a whole number ≥ 1")
+                self.malformed()
             else:
                 fields["max_attempts"] = int(attempts)
         if "on_give_up" in item:
@@ -624,19 +568,12 @@ class _Builder:
             return Answer()
         line = key_line(item, "answer", at)
         if not isinstance(node, dict):
-            self.error(line, f"{where}: 'answer' must be a mapping with type: {', '.join(ANSWER_TYPES)}")
+            self.malformed()
             return None
-        for key in node:
-            if key not in ANSWER_KEYS:
-                self.error(key_line(node, key, line), f"{where}: answer: {unknown_key(key, ANSWER_KEYS)}")
         kind = node.get("type", "text")
         if kind not in ANSWER_TYPES:
-            self.error(key_line(node, "type", line), f"{where}: answer.type must be one of {', '.join(ANSWER_TYPES)} (found {kind!r})")
+            self.malformed()
             return None
-        owners = {"options": "choice", "pattern": "regex", "min": "number", "max": "number"}
-        for key, owner in owners.items():
-            if key in node and kind != owner:
-                self.error(key_line(node, key, line), f"{where}: answer.{key} is only used with type: {owner} (this answer is type: {kind})")
         options = self._options(where, node, line) if kind == "choice" else ()
         pattern = self._pattern(where, node, line) if kind == "regex" else None
         minimum = self._bound(where, node, "min", line) if kind == "number" else None
@@ -648,7 +585,7 @@ class _Builder:
     def _options(self, where: str, node: Mapping[str, Any], line: int) -> Tuple[Option, ...]:
         items = node.get("options")
         if not isinstance(items, list) or not items:
-            self.error(key_line(node, "options", line), f"{where}: a choice answer needs 'options': a list of {{label, value}}")
+            self.malformed()
             return ()
         options: List[Option] = []
         seen: Set[str] = set()
@@ -659,11 +596,11 @@ class _Builder:
             elif isinstance(option, dict) and isinstance(option.get("label"), (str, int, float)):
                 extra = set(option) - {"label", "value"}
                 if extra:
-                    self.error(at, f"{where}: option {index + 1}: unknown key '{sorted(extra)[0]}' (expected one of: label, value)")
+                    self.malformed()
                 label = str(option["label"])
                 value = str(option.get("value", label))
             else:
-                self.error(at, f"{where}: option {index + 1} must be {{label: text, value: text}}")
+                self.malformed()
                 continue
             if value.casefold() in seen:
                 self.error(at, f"{where}: option value {value!r} is used twice")
@@ -674,7 +611,7 @@ class _Builder:
     def _pattern(self, where: str, node: Mapping[str, Any], line: int) -> Optional[str]:
         pattern = node.get("pattern")
         if not isinstance(pattern, str) or not pattern:
-            self.error(key_line(node, "pattern", line), f"{where}: a regex answer needs 'pattern' (a regular expression)")
+            self.malformed()
             return None
         try:
             re.compile(pattern)
@@ -688,7 +625,7 @@ class _Builder:
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(key_line(node, key, line), f"{where}: answer.{key} must be a number")
+            self.malformed()
             return None
         return float(value)
 
@@ -704,11 +641,7 @@ class _Builder:
             self._target(where, "next", node, line, known)
             return Next(target=node, location=location)
         if not isinstance(node, list) or not node:
-            self.error(
-                line,
-                f"{where}: 'next' must be a step id, END, or a list of {{if: <condition>, then: <step>}} "
-                "items ending with {else: <step>}",
-            )
+            self.malformed()
             return Next(target=following, implicit=True)
         branches: List[Branch] = []
         for index, arm in enumerate(node):
@@ -721,14 +654,13 @@ class _Builder:
                 branches.append(Branch(None, str(arm["else"]), self.loc(arm_line)))
                 continue
             if not isinstance(arm, dict) or set(arm) != {"if", "then"}:
-                keys = ", ".join(sorted(map(str, arm))) if isinstance(arm, dict) else type_name(arm)
-                self.error(arm_line, f"{where}: each 'next' item must be {{if: <condition>, then: <step>}} or {{else: <step>}} (found {keys})")
+                self.malformed()
                 continue
             condition = arm["if"]
             if isinstance(condition, bool):
                 condition = "true" if condition else "false"
             if not isinstance(condition, str):
-                self.error(key_line(arm, "if", arm_line), f"{where}: 'if' must be a condition such as: answer == \"yes\"")
+                self.malformed()
                 continue
             try:
                 parse(condition)
@@ -737,11 +669,14 @@ class _Builder:
             self._target(where, "then", arm["then"], arm_line, known)
             branches.append(Branch(str(condition), str(arm["then"]), self.loc(arm_line)))
         if not branches or branches[-1].condition is not None:
-            self.error(line, f"{where}: a conditional 'next' must end with an {{else: <step id or END>}} item")
+            self.malformed()
         return Next(branches=tuple(branches), location=location)
 
     def _target(self, where: str, key: str, target: Any, line: int, known: Set[str]) -> None:
         if isinstance(target, str) and (target == END or target in known):
+            return
+        if not isinstance(target, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
+            self.malformed()  # not even a step id: the schema says so
             return
         self.error(
             line,
@@ -763,3 +698,4 @@ def problems_as_json(problems: Iterable[Problem]) -> str:
         ],
         indent=2,
     )
+

@@ -2,14 +2,14 @@
 
 The model keeps the line of each step, trigger and ``next``; the linter sometimes wants the
 line of a particular option (``on_give_up:``, ``max_attempts:``, a template inside
-``escalate:``). This re-reads the file with ruamel.yaml's round-trip loader, which remembers
-where every key was written.
+``escalate:``). The trees come from the loader's own parse (ruamel.yaml's round-trip
+loader remembers where every key was written); a file it was not given is read once here.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 PathItem = Union[str, int]
 
@@ -17,9 +17,9 @@ PathItem = Union[str, int]
 class KeyLines:
     """Line lookup for keys in YAML files; each file is parsed at most once."""
 
-    def __init__(self) -> None:
-        """Start with an empty cache."""
-        self._docs: Dict[str, Any] = {}
+    def __init__(self, documents: Optional[Mapping[str, Any]] = None) -> None:
+        """Start with ``documents`` (file path → tree the loader already parsed) in the cache."""
+        self._docs: Dict[str, Any] = dict(documents or {})
 
     def _document(self, file: Path) -> Any:
         key = str(file)

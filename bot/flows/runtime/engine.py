@@ -17,12 +17,11 @@ import logging
 from datetime import datetime
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
-from .answers import read_yes_no
-from .checks import CheckRegistry
-from .model import Flow, FlowSet, Step
-from .ports import KnowledgeBase
-from .runner import STATE_DEFAULTS, WAITING_KINDS, Run, first_escalation, new_state
-from .turns import (
+from bot.flows.kinds.escalate import first_escalation
+from bot.flows.kinds.registry import get as get_kind
+from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model.answers import read_yes_no
+from bot.flows.model.turns import (
     BotMessage,
     Escalation,
     FlowOutcome,
@@ -32,6 +31,9 @@ from .turns import (
     flow_answer_payload,
     yes_no_buttons,
 )
+from bot.flows.runtime.checks import CheckRegistry
+from bot.flows.runtime.ports import KnowledgeBase
+from bot.flows.runtime.runner import STATE_DEFAULTS, Run, new_state
 
 __all__ = [
     "BotMessage",
@@ -163,7 +165,7 @@ class FlowEngine:
             self._restart(run, flow, announce=False)
             return run.result()
 
-        free_text = step.kind == "ask" and (step.answer is None or step.answer.type == "text")
+        free_text = get_kind(step.kind).free_text(step)
         confident = turn.confidence >= self.switch_threshold
         intent = turn.intent if turn.button_value is None else None
         if intent in INTERRUPT_INTENTS and (confident or not free_text):
@@ -262,7 +264,8 @@ def _waiting_step(flow: Flow, step_id: Any) -> Optional[Step]:
         step = flow.step(step_id)
     except KeyError:
         return None
-    return step if step.kind in WAITING_KINDS else None
+    kind = get_kind(step.kind)
+    return step if kind is not None and kind.waits else None
 
 
 def _active_flow_ids(state: Dict[str, Any]) -> set:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from bot.flows.edges import HUMAN, START, exit_nodes, reachable_from, successors
+from bot.flows.kinds.registry import kind_of
+from bot.flows.lint.edges import HUMAN, START, exit_nodes, reachable_from, successors
+from bot.flows.loading.yaml_lines import KeyLines, PathItem
 from bot.flows.model import END, Flow, Location, Problem, Step
-from bot.flows.yaml_lines import KeyLines, PathItem
 
 #: How many names a message lists before saying "… (n more)".
 MAX_LISTED = 12
@@ -199,7 +200,7 @@ def check_asks(ctx: FlowContext) -> List[Problem]:
     problems: List[Problem] = []
     for step in flow.steps:
         target = step.on_give_up
-        if step.kind != "ask" or not target or target not in graph:
+        if not kind_of(step.kind).retry or not target or target not in graph:
             continue
         returns = target == step.id or (
             step.id in reachable_from(graph, [target])
@@ -208,7 +209,7 @@ def check_asks(ctx: FlowContext) -> List[Problem]:
             via = "" if target == step.id else f" (via '{target}')"
             problems.append(Problem(
                 ctx.at(step, "on_give_up"),
-                f"ask step '{step.id}' has no way out: on_give_up leads back to "
+                f"{step.kind} step '{step.id}' has no way out: on_give_up leads back to "
                 f"'{step.id}'{via}, so a user whose answer is never understood is asked "
                 f"forever; expected on_give_up to lead to a step that ends or escalates (or "
                 f"leave it out to hand over to a human)"))
@@ -221,10 +222,9 @@ def check_actions(ctx: FlowContext) -> List[Problem]:
         return []
     problems = []
     for step in ctx.flow.steps:
-        if step.kind == "action" and str(step.body) not in ctx.check_names:
-            name = str(step.body)
+        for name in sorted(kind_of(step.kind).check_names(step) - set(ctx.check_names)):
             problems.append(Problem(
-                ctx.at(step, "action"),
+                ctx.at(step, step.kind),
                 f"step '{step.id}' runs check '{name}', which does not exist (known checks: "
                 f"{_listing(ctx.check_names)}){_did_you_mean(name, ctx.check_names)}"))
     return problems
@@ -265,7 +265,7 @@ ALL_CHECKS: Tuple[Callable[[FlowContext], List[Problem]], ...] = (
 
 def lint_flow(ctx: FlowContext) -> List[Problem]:
     """Run every per-flow check (see ALL_CHECKS) plus the answer-name check."""
-    from bot.flows.lint_names import check_names
+    from bot.flows.lint.names import check_names
 
     problems: List[Problem] = []
     for check in ALL_CHECKS:

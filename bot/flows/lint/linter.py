@@ -2,19 +2,23 @@
 
 The loader reports what makes a file unloadable (YAML/schema errors, unknown keys, unknown step
 ids, missing triggers, duplicate flow ids, unknown link/call flows …). On top of that the linter
-checks what a loaded flow can still get wrong (see :mod:`bot.flows.lint_flow` and
-:mod:`bot.flows.lint_names`) and, across flows, ``call`` cycles.
+checks what a loaded flow can still get wrong (see :mod:`bot.flows.lint.flow_checks` and
+:mod:`bot.flows.lint.names`) and, across flows, ``call`` cycles.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from bot.flows.lint_flow import FlowContext, lint_flow
+from bot.flows.kinds.registry import kind_of
+from bot.flows.lint.flow_checks import FlowContext, lint_flow
+from bot.flows.loading.yaml_lines import KeyLines
 from bot.flows.model import Flow, Problem, Step
-from bot.flows.yaml_lines import KeyLines
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.flows.loading.loader import DirectoryLoad
 
 #: Check names used when the caller has no registry at hand (the built-ins of the contract).
 BUILTIN_CHECKS = frozenset({"check_service_status", "lookup_error_code", "check_support_hours"})
@@ -35,7 +39,8 @@ def call_cycle_problems(flows: Dict[str, Flow]) -> List[Problem]:
     """
     calls: Dict[str, List[Tuple[str, Step]]] = {}
     for flow in flows.values():
-        calls[flow.id] = [(str(s.body), s) for s in flow.steps if s.kind == "call"]
+        calls[flow.id] = [(target, s) for s in flow.steps
+                          if (target := kind_of(s.kind).calls(s)) is not None]
     problems: List[Problem] = []
     reported: Set[FrozenSet[str]] = set()
     for start in sorted(flows):
@@ -62,34 +67,36 @@ def call_cycle_problems(flows: Dict[str, Flow]) -> List[Problem]:
 
 
 def lint_flows(directory: Path, domain_intents: Optional[Set[str]], slot_names: Set[str],
-               check_names: Set[str]) -> List[Problem]:
+               check_names: Set[str], loaded: Optional["DirectoryLoad"] = None) -> List[Problem]:
     """Lint every flow file in ``directory``.
+
+    Each file is parsed once: the linter works on what the loader read (its flows, and its YAML
+    trees for the lines of individual keys).
 
     Args:
         directory: the flows directory (``flows/``).
         domain_intents: intents of the Rasa domain, or None to skip the trigger-intent check.
         slot_names: slots and entities of the domain; conditions and templates may read them.
         check_names: registered check names for ``action:`` steps; empty skips that check.
+        loaded: the directory as ``load_directory`` read it, if the caller has it already.
 
     Returns:
         All problems (errors and warnings), sorted by file and line.
     """
-    from bot.flows.loader import flow_files, load_flow_file, load_flows
+    from bot.flows.loading.loader import load_directory
 
-    directory = Path(directory)
-    _, problems = load_flows(directory)
-    lines = KeyLines()
-    loaded: List[Tuple[Path, Flow]] = []
-    for path in flow_files(directory):
-        flows, _ = load_flow_file(path)  # per file, so flows dropped for cross-file reasons count
-        loaded.extend((path, flow) for flow in flows)
+    loaded = loaded if loaded is not None else load_directory(Path(directory))
+    problems = list(loaded.problems)
+    lines = KeyLines({str(file.path): file.root for file in loaded.files})
     by_id: Dict[str, Flow] = {}
-    for path, flow in loaded:
-        by_id.setdefault(flow.id, flow)
-        context = FlowContext(flow=flow, path=path, slot_names=set(slot_names),
-                              check_names=set(check_names), domain_intents=domain_intents,
-                              lines=lines)
-        problems.extend(lint_flow(context))
+    # Per file, so flows dropped for cross-file reasons (a bad link target) are linted too.
+    for file in loaded.files:
+        for flow in file.flows:
+            by_id.setdefault(flow.id, flow)
+            context = FlowContext(flow=flow, path=file.path, slot_names=set(slot_names),
+                                  check_names=set(check_names), domain_intents=domain_intents,
+                                  lines=lines)
+            problems.extend(lint_flow(context))
     problems.extend(call_cycle_problems(by_id))
     unique = {(str(p.location), p.severity, p.message): p for p in problems}
     return sorted(unique.values(), key=_sort_key)
@@ -97,7 +104,7 @@ def lint_flows(directory: Path, domain_intents: Optional[Set[str]], slot_names: 
 
 def declared_flow_ids(directory: Path) -> Set[str]:
     """Ids of all flows written in ``directory``'s flow files, loadable or not."""
-    from bot.flows.loader import flow_files
+    from bot.flows.loading.loader import flow_files
 
     lines = KeyLines()
     return {key for path in flow_files(Path(directory)) for key in lines.top_keys(path, ("flows",))}
@@ -168,7 +175,7 @@ def _check_names() -> Set[str]:
     try:
         from datetime import datetime
 
-        from bot.flows.checks import default_checks
+        from bot.flows.runtime.checks import default_checks
 
         registry = default_checks(Path("status/services.yml"), Path("flows/error_codes.yml"),
                                   clock=datetime.now)
@@ -201,8 +208,12 @@ def main_lint(flows_dir: Path, domain_path: Optional[Path]) -> int:
         print(f"note: no domain {where}; trigger intents are not checked and only the "
               f"contract's entities count as slots", file=sys.stderr)
         slots = {"error_code", "app_name", "os", "device_type", "flow_answer"}
-    problems = lint_flows(Path(flows_dir), intents, slots, _check_names())
+    from bot.flows.loading.loader import load_directory
+
+    loaded = load_directory(Path(flows_dir))
+    problems = lint_flows(Path(flows_dir), intents, slots, _check_names(), loaded)
     for problem in problems:
         print(str(problem))
-    print(_summary(problems, len(declared_flow_ids(Path(flows_dir)))))
+    declared = {flow_id for file in loaded.files for flow_id in file.declared}
+    print(_summary(problems, len(declared)))
     return 1 if any(p.severity == "error" for p in problems) else 0

@@ -1,6 +1,6 @@
 """Flow diagrams: Mermaid text and a standalone SVG, plus the ``frontline flows graph`` command.
 
-The SVG is drawn in pure Python (see :mod:`bot.flows.svg`); no Graphviz or browser is needed.
+The SVG is drawn in pure Python (see :mod:`bot.flows.diagrams.svg`); no Graphviz or browser is needed.
 """
 
 from __future__ import annotations
@@ -12,21 +12,13 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.flows.edges import HUMAN, START, Edge, flow_edges
-from bot.flows.labels import KIND_STYLE, step_summary
+from bot.flows.diagrams.labels import kind_styles, step_summary
+from bot.flows.kinds import registry
+from bot.flows.lint.edges import HUMAN, START, Edge, flow_edges
 from bot.flows.model import END, Flow, Step
 
-_MERMAID_SHAPES: Dict[str, str] = {
-    "say": '["{}"]',
-    "ask": '{{"{}"}}',
-    "kb": '[("{}")]',
-    "action": '{{{{"{}"}}}}',
-    "escalate": '>"{}"]',
-    "resolve": '(["{}"])',
-    "link": '[/"{}"/]',
-    "call": '[["{}"]]',
-    "missing": '["{}"]',
-}
+#: Mermaid shape of nodes that are not steps (the kinds bring their own, ``Style.mermaid``).
+_MISSING_SHAPE = '["{}"]'
 
 
 def _mermaid_escape(text: str) -> str:
@@ -50,7 +42,7 @@ def mermaid_id(node: str) -> str:
 
 def _step_node(step: Step) -> str:
     label = f"{_mermaid_escape(step.id)}<br/>{_mermaid_escape(step_summary(step))}"
-    return mermaid_id(step.id) + _MERMAID_SHAPES[step.kind].format(label)
+    return mermaid_id(step.id) + registry.kind_of(step.kind).style.mermaid.format(label)
 
 
 def _edge_line(edge: Edge) -> str:
@@ -88,9 +80,9 @@ def to_mermaid(flow: Flow) -> str:
     missing = sorted(t for t in targets if t not in known and t not in (END, HUMAN))
     for target in missing:
         label = _mermaid_escape(f"unknown step '{target}'")
-        lines.append(f"    {mermaid_id(target)}" + _MERMAID_SHAPES["missing"].format(label))
+        lines.append(f"    {mermaid_id(target)}" + _MISSING_SHAPE.format(label))
     lines.extend(_edge_line(edge) for edge in edges)
-    for kind, style in KIND_STYLE.items():
+    for kind, style in kind_styles().items():
         lines.append(f"    classDef k_{kind} fill:{style['fill']},stroke:{style['stroke']}")
     by_kind: Dict[str, List[str]] = {}
     for step in flow.steps:
@@ -109,7 +101,7 @@ def to_mermaid(flow: Flow) -> str:
 
 def to_svg(flow: Flow) -> str:
     """Render ``flow`` as a standalone SVG document (layered layout, legend included)."""
-    from bot.flows.svg import render_svg
+    from bot.flows.diagrams.svg import render_svg
 
     return render_svg(flow)
 
@@ -150,7 +142,7 @@ def main_graph(flows_dir: Path, flow_id: str, out_dir: Path) -> int:
     Returns:
         0 on success, 2 if the flow does not exist (the known flow ids are listed).
     """
-    from bot.flows.loader import load_flows
+    from bot.flows.loading.loader import load_flows
 
     flow_set, problems = load_flows(Path(flows_dir))
     flow = flow_set.get(flow_id)
