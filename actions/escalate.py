@@ -5,7 +5,7 @@ ticket and start the handoff (:func:`bot.escalation.hand_over`), tell the user w
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,6 +15,8 @@ from bot.adapters.rasa_sdk import channel_of, latest_entities, requester_of
 from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY
 from bot.escalation import EscalationRequest, EscalationResult, hand_over, kb_shown
 from bot.handoff import messages
+from bot.security.identity import client_key_of
+from bot.security.ticket_limits import too_many_tickets
 from bot.tickets.transcript import conversation_transcript
 
 
@@ -30,9 +32,10 @@ async def open_ticket(
     reason: str,
     answers: Mapping[str, Any],
     trail: Sequence[Mapping[str, Any]],
-) -> EscalationResult:
+) -> Optional[EscalationResult]:
     """Open or update the requester's ticket, start the live handoff and tell the user.
 
+    Returns None (and tells the user) when the requester may not open another ticket now.
     The database work runs off the event loop; the desk post and the sink deliveries happen in
     the action server's background worker, woken at the end.
     """
@@ -40,6 +43,16 @@ async def open_ticket(
     entities.update(latest_entities(tracker))
     entities.pop(FLOW_ANSWER_ENTITY, None)
     requester = requester_of(tracker)
+    limits = services.ticket_limits
+    if limits is not None:
+        # An update to the requester's open ticket for this problem is never limited.
+        open_for_category = await asyncio.to_thread(
+            lambda: any(t.category == category for t in services.escalations.tickets_of(requester.id))
+        )
+        client_key = client_key_of((tracker.latest_message or {}).get("metadata"))
+        if not open_for_category and not limits.allow_new(requester.id, client_key):
+            dispatcher.utter_message(text=too_many_tickets(services.settings.support_contact))
+            return None
     flow = services.flows.get().get(category)
     channel = channel_of(tracker)
 

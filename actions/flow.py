@@ -45,11 +45,12 @@ class ActionFlow(FrontlineAction):
         ticket_id: Optional[int] = None
         if result.escalation is not None:
             esc = result.escalation
-            ticket_id = (await open_ticket(
+            opened = await open_ticket(
                 self.services, tracker, dispatcher,
                 category=esc.flow, team=esc.team, priority=esc.priority,
                 summary=esc.summary, reason=esc.reason, answers=esc.answers, trail=esc.trail,
-            )).ticket.id
+            )
+            ticket_id = opened.ticket.id if opened is not None else None
         for ended in result.ended:
             await asyncio.to_thread(
                 self.services.flow_runs.record,

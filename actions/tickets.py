@@ -23,6 +23,7 @@ from bot.contract import (
     TICKET_REF_ENTITY,
 )
 from bot.tickets.requester import Reply, added_reply, ask_for_information
+from bot.security.escape import ticket_reference
 
 REFERENCE = re.compile(r"\bSUP[-\s]?(\d{3,})\b", re.IGNORECASE)
 # "add to my ticket: the printer is on floor 3" carries the information inline.
@@ -35,7 +36,10 @@ def reference_in(tracker: Tracker) -> Optional[str]:
     """A ticket reference from a button (``ticket_ref`` entity) or typed in the message."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == TICKET_REF_ENTITY and entity.get("value"):
-            return str(entity["value"]).strip().upper()
+            # Only a real reference is ever echoed back (never "<!channel>" or Markdown).
+            reference = ticket_reference(entity["value"])
+            if reference:
+                return reference
     match = REFERENCE.search(tracker.latest_message.get("text") or "")
     return f"SUP-{match.group(1)}" if match else None
 

@@ -255,6 +255,16 @@ def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str
 # -- the settings ----------------------------------------------------------------------------------
 
 
+def _positive_int(default: int) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> int:
+        text = (raw or "").strip() or str(default)
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"{name}={text!r}: expected a whole number of at least 1, e.g. {default}")
+        return int(text)
+
+    return parse
+
+
 # Insights (docs/insights.md): the dashboard's users and cookie secret, idle time, digest time.
 INSIGHTS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):([0-5]\d)$")
@@ -425,6 +435,32 @@ class Settings:
         "FRONTLINE_RASA_URL", _rasa_api_url, "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>",
         "How the action server reaches the Rasa server's HTTP API (engineer messages to users).")
 
+    rest_token: Optional[str] = setting(
+        "FRONTLINE_REST_TOKEN", _optional(), "unset (REST open on loopback only)",
+        "Bearer token the REST channel requires (`Authorization: Bearer …`); unset, the REST channel answers only when FRONTLINE_HOST is a loopback address, and is off otherwise (docs/security.md). Secret.",
+        secret=True)
+    widget_identity_secret: Optional[str] = setting(
+        "FRONTLINE_WIDGET_IDENTITY_SECRET", _optional(), "unset (no verified widget users)",
+        "Shared secret for widget identity verification: the host site passes `user_id` and `user_hash` = HMAC-SHA256(secret, user_id) in hex (docs/security.md). Secret.",
+        secret=True)
+    engineers_group: Optional[str] = setting(
+        "FRONTLINE_ENGINEERS_GROUP", _optional(strip=True), "unset (members of the engineers' channel)",
+        "Slack user group id (S…) whose members may also Claim, Resolve, Return and reply to tickets; otherwise only members of the engineers' channel may.")
+    max_message_chars: int = setting(
+        "FRONTLINE_MAX_MESSAGE_CHARS", _positive_int(2000), "2000",
+        "Longest user message accepted on any channel; longer ones get a clear reply and never reach the NLU.")
+    max_body_bytes: int = setting(
+        "FRONTLINE_MAX_BODY_BYTES", _positive_int(262144), "262144",
+        "Largest HTTP request body and socket.io payload the Rasa server accepts (larger: HTTP 413 / dropped packet).")
+    rate_sender_per_minute: int = setting(
+        "FRONTLINE_RATE_SENDER_PER_MINUTE", _positive_int(30), "30",
+        "Messages one conversation may send per minute; more get a polite \"slow down\" (Redis-backed when FRONTLINE_LOCK_STORE_URL is redis://).")
+    rate_ip_per_minute: int = setting(
+        "FRONTLINE_RATE_IP_PER_MINUTE", _positive_int(120), "120",
+        "Messages one client IP address may send per minute over REST and socket.io.")
+    tickets_per_hour: int = setting(
+        "FRONTLINE_TICKETS_PER_HOUR", _positive_int(5), "5",
+        "New tickets one requester may open per hour (updates to an open ticket are not counted).")
     insights_idle_minutes: float = setting(
         "FRONTLINE_INSIGHTS_IDLE_MINUTES", _insights_idle_minutes, "30",
         "Insights: a conversation ends after this many minutes without a message (abandonment and containment are counted then; docs/insights.md).",

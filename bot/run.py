@@ -26,9 +26,10 @@ def _raise_stop(_signum: int, _frame: Optional[FrameType]) -> None:
 def banner(settings: Settings, api_token_file: str) -> str:
     """What to print once the assistant is up: where to chat and how."""
     url = settings.rasa_url
+    auth = ' -H "Authorization: Bearer $FRONTLINE_REST_TOKEN"' if settings.rest_token else ""
     return f"""
 Frontline is running.
-  Chat (REST):   curl -s -XPOST {url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hi"}}'
+  Chat (REST):   curl -s -XPOST {url}/webhooks/rest/webhook{auth} -d '{{"sender":"me","message":"hi"}}'
   Website demo:  {url}/demo/{"" if settings.web_demo else "  (off: FRONTLINE_WEB_DEMO=false)"}
   Embed widget:  <script src="{url}/widget/frontline-widget.js" defer></script>
   Slack:         {describe_slack(settings)}

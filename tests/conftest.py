@@ -13,6 +13,7 @@ import secrets
 import shutil
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,15 +51,28 @@ class Bot:
         return self.settings.rasa_url
 
     def send(self, sender: str, message: str, timeout: float = 30) -> List[Dict[str, Any]]:
-        """POST to the REST channel; return the bot's messages."""
+        """POST to the REST channel (with its token); return the bot's messages."""
         body = json.dumps({"sender": sender, "message": message}).encode()
-        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.settings.rest_token}"}
+        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, headers=headers)
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.loads(resp.read() or b"[]")
+
+    @staticmethod
+    def conversation(sender: str) -> str:
+        """The conversation id of a REST ``sender`` (the REST channel namespaces senders);
+        ids of other channels (``slack:``, ``web:``) are returned unchanged."""
+        from bot.security.identity import REST_PREFIX, SLACK_PREFIX, WEB_PREFIX
+
+        return sender if sender.startswith((SLACK_PREFIX, WEB_PREFIX, REST_PREFIX)) else REST_PREFIX + sender
 
     def api(self, path: str, token: Optional[str] = "default") -> Any:
         """GET a Rasa HTTP API path with the API token (or another/no token)."""
         tok = self.assistant.api_token if token == "default" else token
+        if path.startswith("/conversations/"):  # REST senders live under rest:<sender>
+            sender, _, rest = path[len("/conversations/"):].partition("/")
+            conversation = urllib.parse.quote(self.conversation(sender), safe=":@")
+            path = f"/conversations/{conversation}/{rest}"
         sep = "&" if "?" in path else "?"
         full = f"{self.url}{path}{sep}token={tok}" if tok else f"{self.url}{path}"
         with urllib.request.urlopen(full, timeout=30) as resp:
@@ -127,6 +141,10 @@ ALWAYS_OPEN = "timezone: UTC\nhours: {%s}\n" % ", ".join(f"{d}: '00:00-24:00'" f
 ENGINEERS_CHANNEL = "C0ENGINEERS"
 INSIGHTS_USER = "lead"
 INSIGHTS_PASSWORD = "e2e insights password"
+# Slack users who are members of the engineers' channel on the fake Slack (may Claim/Resolve).
+ENGINEERS = ("U0DANA", "U0ENG", "U0ERIK")
+WIDGET_IDENTITY_SECRET = "test-widget-identity-secret"
+RATE_SENDER_PER_MINUTE = 40
 
 
 @pytest.fixture(scope="session")
@@ -150,6 +168,13 @@ def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook
         "FRONTLINE_API_TOKEN": secrets.token_urlsafe(16),
         "FRONTLINE_FLOWS_DIR": str(flows),
         "FRONTLINE_SUPPORT_CONTACT": "the test service desk",
+        # REST needs its token (Bot.send sends it); limits roomy enough for the whole suite from
+        # one address, tight enough that tests/e2e can reach them (test_limits_*).
+        "FRONTLINE_REST_TOKEN": secrets.token_urlsafe(16),
+        "FRONTLINE_WIDGET_IDENTITY_SECRET": WIDGET_IDENTITY_SECRET,
+        "FRONTLINE_RATE_SENDER_PER_MINUTE": str(RATE_SENDER_PER_MINUTE),
+        "FRONTLINE_RATE_IP_PER_MINUTE": "100000",
+        "FRONTLINE_TICKETS_PER_HOUR": "50",
         **slack_settings_env(slack_api),  # Slack on (HTTP mode), so tests/e2e can drive it too
         # Tickets: engineers are always on duty (so handoffs are live whatever the time), their
         # channel is on the fake Slack, and ticket events go to a local webhook, retried quickly.
@@ -163,6 +188,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, slack_api: Any, ticket_webhook
         "FRONTLINE_INSIGHTS_USERS": f"{INSIGHTS_USER}:{hash_password(INSIGHTS_PASSWORD, iterations=1000)}",
     }
     (work / "support_hours.yml").write_text(ALWAYS_OPEN)
+    slack_api.set_members(ENGINEERS_CHANNEL, ENGINEERS)
     settings = Settings.from_env(env)
     model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
     upgrade(settings.database_url)

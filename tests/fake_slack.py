@@ -57,6 +57,8 @@ class FakeSlackApi(LocalHttpServer):
     def __init__(self, ws_url: str = "") -> None:
         self.calls: List[Call] = []
         self.ws_url = ws_url
+        self.members: Dict[str, List[str]] = {}
+        self.usergroups: Dict[str, List[str]] = {}
         self._lock = threading.Lock()
         self._failures: Dict[str, List[_Failure]] = {}
         self._ts = itertools.count(1)
@@ -98,6 +100,11 @@ class FakeSlackApi(LocalHttpServer):
         """chat.postMessage calls to ``channel`` (in ``thread_ts``, unless "any")."""
         calls = self.of("chat.postMessage", channel=channel)
         return calls if thread_ts == "any" else [c for c in calls if c.params.get("thread_ts") == thread_ts]
+
+    def set_members(self, channel: str, users: Any) -> None:
+        """Who is in ``channel`` (``conversations.members`` answers from this)."""
+        with self._lock:
+            self.members[channel] = list(users)
 
     def summary(self) -> List[Tuple[str, str]]:
         with self._lock:
@@ -150,6 +157,16 @@ class FakeSlackApi(LocalHttpServer):
                                          "profile": {"display_name": f"Person {user}", "real_name": f"Real {user}"}}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700002000.{next(self._ts):06d}"}
+        if method == "conversations.members":
+            channel = params.get("channel", "")
+            if channel not in self.members:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "members": list(self.members[channel]), "response_metadata": {"next_cursor": ""}}
+        if method == "usergroups.users.list":
+            group = params.get("usergroup", "")
+            if group not in self.usergroups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": list(self.usergroups[group])}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         return {"ok": True}

@@ -21,6 +21,7 @@ from bot.handoff.service import HandoffService
 from bot.insights.digest import digest_job
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
+from bot.security.ticket_limits import TicketLimits, build_ticket_limits
 from bot.tickets.requester import RequesterTickets
 from bot.tickets.worker import BackgroundWorker
 from bot.wiring.handoff import build_slack_desk
@@ -64,6 +65,7 @@ class Services:
     handoff: HandoffService
     requester_tickets: RequesterTickets
     worker: BackgroundWorker
+    ticket_limits: Optional[TicketLimits] = None
 
     def background(self) -> Tuple[Any, ...]:
         """What runs beside the action server: the ticket worker and the KB model warm-up."""
@@ -102,6 +104,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         handoff=ticketing.handoff,
         requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
         worker=ticketing.worker,
+        ticket_limits=build_ticket_limits(settings.lock_store_url, settings.tickets_per_hour),
     )
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY, intent_payload
 from bot.flows.model.turns import BotMessage, UserTurn
+from bot.security.identity import requester
 from bot.tickets.requester import Requester
 
 
@@ -75,13 +76,12 @@ def requester_of(tracker: Tracker) -> Requester:
     """Who is talking: a stable id for the person, their conversation and display name, if known.
 
     In Slack the person is ``slack:<team>:<user>`` whichever DM or thread they write from, so
-    their tickets follow them; elsewhere the conversation id is the best identity there is.
+    their tickets follow them; a widget visitor verified by the host site is ``user:<id>``;
+    elsewhere the conversation id is the best identity there is. Only metadata the server's
+    channels attach counts (:func:`bot.security.identity.requester`), never the client's.
     """
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    slack = metadata.get("slack") if isinstance(metadata, dict) else None
-    if isinstance(slack, dict) and slack.get("team") and slack.get("user"):
-        return Requester(f"slack:{slack['team']}:{slack['user']}", tracker.sender_id, slack.get("display_name") or None)
-    return Requester(tracker.sender_id, tracker.sender_id, None)
+    who = requester(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
+    return Requester(who.id, tracker.sender_id, who.name)
 
 
 def action_before_latest_message(tracker: Tracker) -> Optional[str]:

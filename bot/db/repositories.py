@@ -463,11 +463,12 @@ class TicketStore:
             return _ticket(row) if row is not None else None
 
     def count_open_since(self, category: str, since: datetime) -> int:
-        """Count open tickets in ``category`` created at or after ``since`` (any requester).
+        """Count the distinct requesters of open tickets in ``category`` created at or after ``since``.
 
-        Priority rules use it to spot many people hitting the same problem at once.
+        Priority rules use it to spot many people hitting the same problem at once; one person
+        (or one test script) opening many tickets is not many people.
         """
-        statement = select(func.count(TicketRow.id)).where(
+        statement = select(func.count(func.distinct(TicketRow.requester_id))).where(
             TicketRow.category == category,
             TicketRow.status.in_(OPEN_TICKET_STATUSES),
             TicketRow.created_at >= _aware_utc("since", since),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+
+from bot.security.identity import rest_conversation
 
 STEP_KEYS = ("user", "click", "bot", "buttons", "flow", "step", "outcome", "no_flow")
 
@@ -97,24 +100,28 @@ def load_tests(path: Path) -> List[ConversationTest]:
 class RasaClient:
     """Minimal HTTP client for the REST channel and the tracker endpoint."""
 
-    def __init__(self, base_url: str, token: Optional[str], timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, token: Optional[str], timeout: float = 30.0, rest_token: Optional[str] = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.rest_token = rest_token
 
     def send(self, sender: str, message: str) -> List[Dict[str, Any]]:
         """Send a user message; return the bot's messages."""
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"{self.base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if self.rest_token:
+            headers["Authorization"] = f"Bearer {self.rest_token}"
+        request = urllib.request.Request(f"{self.base_url}/webhooks/rest/webhook", data=body, headers=headers)
         with urllib.request.urlopen(request, timeout=self.timeout) as resp:
             return json.loads(resp.read() or b"[]")
 
     def slots(self, sender: str) -> Dict[str, Any]:
         """The conversation's current slots (needs the API token)."""
         query = f"?token={self.token}" if self.token else ""
-        with urllib.request.urlopen(f"{self.base_url}/conversations/{sender}/tracker{query}", timeout=self.timeout) as resp:
+        # The REST channel keeps its conversations under rest:<sender> (bot.security.identity).
+        conversation = urllib.parse.quote(rest_conversation(sender), safe=":@")
+        with urllib.request.urlopen(f"{self.base_url}/conversations/{conversation}/tracker{query}", timeout=self.timeout) as resp:
             return json.loads(resp.read()).get("slots") or {}
 
 
@@ -218,7 +225,7 @@ def main_flows_test(settings: Any, paths: Sequence[Path], url: Optional[str], to
         token_file = settings.run_dir / "api-token"
         token = token_file.read_text().strip() if token_file.exists() else None
     try:
-        client = RasaClient(url, token)
+        client = RasaClient(url, token, rest_token=settings.rest_token)
         failed = 0
         for test in tests:
             result = run_test(test, client)

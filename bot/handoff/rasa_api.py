@@ -45,7 +45,9 @@ class RasaConversationApi:
 
     def events_url(self, conversation_id: str) -> str:
         """The tracker events URL of a conversation (without the token)."""
-        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        # Sanic does not decode %3A in path parameters: keep the channel prefix's ":" (rest:, web:,
+        # slack:) literal or the events land in a conversation named "rest%3A…".
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe=':@')}/tracker/events"
 
     async def push(self, conversation_id: str, messages: Sequence[BotMessage], slots: Mapping[str, Any]) -> None:
         """Set ``slots`` and utter ``messages`` in the conversation, on the user's channel.

@@ -8,11 +8,8 @@ website widget renders (docs/widget.md).
 
 from __future__ import annotations
 
-import inspect
 import logging
-import re
-import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Text, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple, Union
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -21,14 +18,15 @@ from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
 from bot.contract import HANDOFF_SLOT
-from bot.rasa_ext import action_validation
+from bot.rasa_ext import action_validation, body_limits, socket_session
+from bot.rasa_ext.gated import gated
 from bot.rasa_ext.guard import no_silent_bot
+from bot.rasa_ext.rest import rest_blueprint
+from bot.security.runtime import ServerSecurity, server_security
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTACT = "the IT service desk"
-# Session ids come from browsers; anything else gets a fresh id (the client adopts it).
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class GuardedChannelMixin:
@@ -42,14 +40,19 @@ class GuardedChannelMixin:
         make_blueprint: Callable[[Callable[[UserMessage], Awaitable[Any]]], Blueprint],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> Blueprint:
+        security = self._security()
         bp = make_blueprint(
-            no_silent_bot(on_new_message, self.support_contact, self._handoff_active)
+            no_silent_bot(gated(on_new_message, security.gate), self.support_contact, self._handoff_active)
         )
         bp.listener("before_server_start")(self._capture_app)
         return bp
 
+    def _security(self) -> ServerSecurity:
+        return server_security()
+
     async def _capture_app(self, app: Sanic, _loop: Any) -> None:
         self._app = app
+        body_limits.apply(app, self._security().max_body_bytes)
         # In the server process, before the first message: see action_validation's docstring.
         action_validation.install()
 
@@ -77,8 +80,9 @@ class RestChannel(GuardedChannelMixin, RestInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's REST blueprint around the guarded handler."""
-        return self._guarded(super().blueprint, on_new_message)
+        """The hardened REST blueprint (:mod:`bot.rasa_ext.rest`) around the guarded handler."""
+        security = self._security()
+        return self._guarded(lambda handle: rest_blueprint("frontline_rest", security, handle), on_new_message)
 
 
 def parse_origins(value: Union[None, str, Sequence[str]]) -> Tuple[str, ...]:
@@ -161,12 +165,18 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint around the guarded handler, with our output and origin check."""
 
+        guarded: List[Callable[[UserMessage], Awaitable[Any]]] = []
+
         def make(handler: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+            guarded.append(handler)
             return SocketIOInput.blueprint(self, self._with_widget_output(handler))
 
         bp = self._guarded(make, on_new_message)
         self._check_origin_on_connect()
-        self._fix_session_request()
+        assert self.sio is not None
+        sio = self.sio
+        socket_session.install(sio, self.namespace, self.user_message_evt, self.bot_message_evt,
+                               self._security(), guarded[0], lambda: WidgetSocketIOOutput(sio, self.bot_message_evt))
         return bp
 
     def _with_widget_output(
@@ -196,21 +206,3 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
             return await rasa_connect(sid, environ, auth)
 
         sio.handlers[namespace]["connect"] = connect
-
-    def _fix_session_request(self) -> None:
-        # Rasa 3.6 calls `sio.enter_room(...)` without awaiting it, and python-socketio 5 made it a
-        # coroutine: the socket never joins the session's room, so with session_persistence no
-        # reply ever reaches the browser. Same protocol, done properly.
-        sio = self.sio
-        assert sio is not None
-
-        async def session_request(sid: Text, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(joined):
-                    await joined
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-
-        sio.handlers[self.namespace or "/"]["session_request"] = session_request

@@ -10,13 +10,24 @@ apology with a way forward.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.rasa_ext import turn_health
 
 log = logging.getLogger(__name__)
 
 QuietCheck = Callable[[Text], Awaitable[bool]]
+
+
+def not_saved_text(support_contact: str) -> str:
+    """The message sent when the turn could not be stored (its answers are withheld)."""
+    return (
+        "Sorry — I couldn't process that message because my conversation store is not "
+        "responding, so nothing you just said was saved. Please send it again in a moment. "
+        f"If it's urgent, you can reach {support_contact}."
+    )
 
 
 def apology_text(support_contact: str) -> str:
@@ -29,20 +40,40 @@ def apology_text(support_contact: str) -> str:
 
 
 class CountingOutputChannel(OutputChannel):
-    """Forwards everything to ``inner`` and counts the responses sent."""
+    """Holds the turn's responses for ``inner`` and counts them.
+
+    Responses are sent by :meth:`flush` when the turn is over, so a turn the tracker store could
+    not save never shows answers that will be forgotten.
+    """
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
+        self._held: List[Tuple[Text, Dict[Text, Any]]] = []
 
     def name(self) -> Text:  # instance-level on purpose: mirror inner
         """Name of the wrapped channel, so trackers record the real channel."""
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        """Count and forward one bot response."""
+        """Count and hold one bot response."""
         self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        self._held.append((recipient_id, message))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """Hold a plain text response (the gate's answers)."""
+        await self.send_response(recipient_id, {"text": text})
+
+    async def flush(self) -> None:
+        """Send the held responses, in order."""
+        held, self._held = self._held, []
+        for recipient_id, message in held:
+            await self.inner.send_response(recipient_id, message)
+
+    def discard(self) -> None:
+        """Forget the held responses (the turn was not saved)."""
+        self._held = []
+        self.sent = 0
 
     def __getattr__(self, item: str) -> Any:
         # Channel-specific attributes (e.g. CollectingOutputChannel.messages) stay reachable.
@@ -69,12 +100,20 @@ def no_silent_bot(
         original = message.output_channel
         counter = CountingOutputChannel(original)
         message.output_channel = counter
+        health, token = turn_health.begin()
         try:
             await on_new_message(message)
         except Exception:  # the guard exists precisely for the unexpected
             log.exception("handling a message from sender %s failed", message.sender_id)
         finally:
             message.output_channel = original
+            turn_health.end(token)
+        if health.store_failed:
+            log.error("the tracker store failed during a turn of sender %s; asking the user to retry", message.sender_id)
+            counter.discard()
+            await original.send_text_message(message.sender_id, not_saved_text(support_contact))
+            return
+        await counter.flush()
         if counter.sent:
             return
         try:

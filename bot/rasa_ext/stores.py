@@ -2,11 +2,28 @@
 
 Rasa's SQLTrackerStore wants dialect/host/port/db as separate keys; Frontline has a single
 ``FRONTLINE_DATABASE_URL`` shared with its own tables, so this adapter splits the URL.
+
+It also keeps turns from being lost (docs/security.md):
+
+- Rasa's SQL store runs blocking database calls on the server's event loop, so a locked SQLite
+  file froze every conversation (and every endpoint) while the lock lasted. Reads and writes run
+  in a worker thread here; the per-conversation lock store keeps them in order.
+- SQLite waits for a lock (``timeout``, :data:`SQLITE_BUSY_TIMEOUT` seconds unless the URL says
+  otherwise) and PostgreSQL connections are checked before use (``pool_pre_ping``), so transient
+  trouble is retried, not failed.
+- When a read or write still fails, the turn is marked (:mod:`bot.rasa_ext.turn_health`) so the
+  channel guard tells the user to retry, instead of Rasa's silent in-memory fallback.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional, Text
+import asyncio
+import threading
+from typing import Any, Awaitable, Callable, Optional, Text, TypeVar
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock import TicketLock
@@ -15,6 +32,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
+
+from bot.rasa_ext import turn_health
+
+SQLITE_BUSY_TIMEOUT = "10"
+_thread = threading.local()
+T = TypeVar("T")
 
 
 class UrlSQLTrackerStore(SQLTrackerStore):
@@ -31,6 +54,9 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             raise ValueError("tracker store: set FRONTLINE_DATABASE_URL (an SQLAlchemy URL)")
         url = make_url(host)
         dialect = url.get_backend_name()
+        query = dict(url.query)
+        if dialect == "sqlite":
+            query.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
         super().__init__(
             domain=domain,
             dialect=dialect,
@@ -40,8 +66,46 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             username=url.username,
             password=url.password,
             event_broker=event_broker,
-            query=dict(url.query) or None,
+            query=query or None,
         )
+        if dialect != "sqlite":
+            # Connections dropped by a database restart or failover are replaced, not failed.
+            self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _in_thread(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run one of the parent's (blocking) coroutines in a worker thread; mark the turn on failure."""
+
+        def run() -> T:
+            _thread.in_worker = True  # the event broker is fed from the server's loop, not here
+            try:
+                return asyncio.run(work())
+            finally:
+                _thread.in_worker = False
+
+        try:
+            return await asyncio.to_thread(run)
+        except Exception:
+            turn_health.mark_store_failed()
+            raise
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish new events to the event broker (on the server's loop only)."""
+        if not getattr(_thread, "in_worker", False):
+            await super().stream_events(tracker)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Publish to the event broker, then store the tracker's new events (in a worker thread)."""
+        await self.stream_events(tracker)
+        await self._in_thread(lambda: SQLTrackerStore.save(self, tracker))
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The conversation's tracker (in a worker thread)."""
+        return await self._in_thread(lambda: SQLTrackerStore.retrieve(self, sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        """The conversation's tracker across sessions (in a worker thread)."""
+        return await self._in_thread(lambda: SQLTrackerStore.retrieve_full_tracker(self, conversation_id))
 
 
 class UrlLockStore(LockStore):

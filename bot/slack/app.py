@@ -25,6 +25,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Sequence
 
 from rasa.core.channels.channel import UserMessage
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,7 +34,9 @@ from bot.slack.blocks import ACTION_ID_RE, chosen
 from bot.slack.client import SlackClient
 from bot.slack.config import SlackConfig
 from bot.slack.dedupe import CLICK_TTL, EVENT_TTL, SeenStore, click_key, event_key
+from bot.slack.mrkdwn import escape
 from bot.slack.output import SlackOutput
+from bot.slack.request_check import shape_problem
 from bot.slack.users import UserDirectory
 
 log = logging.getLogger(__name__)
@@ -108,7 +111,8 @@ class SlackBridge:
             await self.deliver(incoming)
             return
         # Side by side: if Slack is slow to update the old message, the answer must not wait.
-        update = self.client.update_message(incoming.channel, click.message_ts, click.message_text or click.label, blocks)
+        # The notification text echoes what the click payload carried: escaped, never a ping.
+        update = self.client.update_message(incoming.channel, click.message_ts, escape(click.message_text or click.label), blocks)
         await asyncio.gather(update, self.deliver(incoming))
 
     async def deliver(self, incoming: events.Incoming) -> None:
@@ -138,6 +142,15 @@ class SlackBridge:
             await self.handle(message)
         except Exception:  # the guard catches Rasa's errors; this is the last line of defence
             log.exception("Slack turn of user %s in %s failed", incoming.user, incoming.conversation_id)
+
+
+async def refuse_malformed(body: Dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:  # noqa: A002 (bolt's name)
+    """Bolt middleware: a payload of the wrong shape gets a 400 and reaches no listener."""
+    problem = shape_problem(body)
+    if problem:
+        log.warning("refused a malformed Slack payload: %s", problem)
+        return BoltResponse(status=400, body=problem)
+    return await next()
 
 
 def build_app(
@@ -170,6 +183,7 @@ def build_app(
         request_verification_enabled=config.mode == "http",
         process_before_response=False,
     )
+    app.use(refuse_malformed)  # Socket Mode payloads skip the HTTP pre-check (bot.slack.request_check)
     for register in register_first:
         register(app)
     app.event("message")(bridge.on_message)

@@ -46,13 +46,14 @@ def _clip(text: str, limit: int) -> str:
 
 def state_line(handoff: Handoff) -> str:
     """The handoff's state in words, for the desk message."""
-    who = f"<@{handoff.engineer_id}>" if handoff.engineer_id else (handoff.engineer_name or "an engineer")
+    who = f"<@{escape(handoff.engineer_id)}>" if handoff.engineer_id else escape(handoff.engineer_name or "an engineer")
     if handoff.state == "claimed":
         return f"🙋 *Claimed by {who}* — replies in this thread reach the user; others' replies stay internal notes."
+    by = escape(handoff.engineer_name) if handoff.engineer_name else who
     if handoff.state == "resolved":
-        return f"✅ *Resolved* by {handoff.engineer_name or who}. The user is back with the bot."
+        return f"✅ *Resolved* by {by}. The user is back with the bot."
     if handoff.state == "returned":
-        return f"↩️ *Returned to the bot* by {handoff.engineer_name or who}."
+        return f"↩️ *Returned to the bot* by {by}."
     return "⏳ *Waiting for an engineer* — click *Claim* to talk to the user in this thread."
 
 
@@ -115,7 +116,8 @@ def ticket_blocks(ticket: Ticket, handoff: Handoff) -> List[Block]:
 
 def notification_text(ticket: Ticket, handoff: Handoff) -> str:
     """The message's plain text (notifications, clients without blocks)."""
-    return _clip(f"{ticket.reference} ({ticket.priority}, {ticket.team}): {ticket.summary}", 2900)
+    # Top-level text is read as mrkdwn too: the user's words must not ping (<!channel>) or link.
+    return _clip(escape(f"{ticket.reference} ({ticket.priority}, {ticket.team}): {ticket.summary}"), 2900)
 
 
 class SlackDesk:
@@ -160,7 +162,8 @@ class SlackDesk:
 
     async def tell(self, channel: str, user: str, text: str, thread_ts: Optional[str] = None) -> None:
         """An ephemeral notice only ``user`` sees (e.g. "Already claimed by Dana")."""
-        params: Dict[str, Any] = {"channel": channel, "user": user, "text": text}
+        # Notices quote names and references that people chose: escaped, never a ping or a link.
+        params: Dict[str, Any] = {"channel": channel, "user": user, "text": escape(text)}
         if thread_ts:
             params["thread_ts"] = thread_ts
         await self.client.call("chat.postEphemeral", give_up_after=10.0, **params)

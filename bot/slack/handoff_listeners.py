@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
+from bot.slack.engineer_auth import REFUSAL, EngineerAuthorizer
 from bot.handoff.ports import Engineer
 from bot.handoff.service import HandoffResult, HandoffService
 from bot.slack.desk import ACTION_ID_RE, CLAIM, RESOLVE, SlackDesk
@@ -37,11 +38,14 @@ class HandoffListeners:
         first_time: claims an event id (Slack retries events); False if already handled.
     """
 
-    def __init__(self, service: HandoffService, desk: SlackDesk, users: UserDirectory, first_time: FirstTime) -> None:
+    def __init__(self, service: HandoffService, desk: SlackDesk, users: UserDirectory, first_time: FirstTime,
+                 authorizer: Optional[EngineerAuthorizer] = None) -> None:
         self.service = service
         self.desk = desk
         self.users = users
         self.first_time = first_time
+        # Default: members of the desk's own channel (bot.slack.engineer_auth).
+        self.authorizer = authorizer or EngineerAuthorizer(desk.client, desk.channel)
 
     @property
     def channel(self) -> str:
@@ -83,6 +87,11 @@ class HandoffListeners:
             return
         if not match or not user.get("id"):
             return
+        if not await self.authorizer.allowed(str(user["id"]), channel):
+            log.warning("refused a ticket button click by a non-engineer (user %s)", user["id"])
+            if channel:
+                await self.desk.tell(str(channel), str(user["id"]), REFUSAL)
+            return
         engineer = await self.engineer(str(user["id"]), user.get("name") or user.get("username"))
         verb = match.group(1)
         log.info("engineer %s clicked %s on ticket %s", engineer.id, verb, ticket_id)
@@ -105,6 +114,10 @@ class HandoffListeners:
             return
         text = events.strip_mentions(str(event.get("text") or ""), context.bot_user_id)
         if not text or not await self.first_time(body):
+            return
+        if not await self.authorizer.allowed(str(event["user"]), str(event.get("channel"))):
+            log.warning("ignored a ticket-thread reply by a non-engineer (user %s)", event["user"])
+            await self.desk.tell(str(event["channel"]), str(event["user"]), REFUSAL, str(event["thread_ts"]))
             return
         engineer = await self.engineer(str(event["user"]))
         result = await self.service.engineer_message(str(event["channel"]), str(event["thread_ts"]), engineer, text)

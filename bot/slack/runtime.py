@@ -30,6 +30,7 @@ from bot.slack.app import Handler, SlackBridge, build_app
 from bot.slack.client import SlackClient
 from bot.slack.config import SlackConfig
 from bot.slack.dedupe import SeenStore
+from bot.slack.request_check import request_problem, signature_problem
 from bot.slack.users import UserDirectory
 
 log = logging.getLogger(__name__)
@@ -158,4 +159,12 @@ class SlackRuntime:
             status = 404 if self.config.mode == "socket" else 503
             reason = "this Slack app runs in Socket Mode" if status == 404 else "Slack channel not started yet"
             return json_response({"error": reason}, status=status)
+        problem = signature_problem(request, self.config.signing_secret)
+        if problem:
+            log.warning("refused a Slack request: %s", problem)
+            return json_response({"error": problem}, status=401)
+        problem = request_problem(request)
+        if problem:
+            log.warning("refused a malformed Slack request: %s", problem)
+            return json_response({"error": problem}, status=400)
         return await self._http.handle(request)

@@ -263,7 +263,11 @@ class PriorityRulesFile:
 def requester_keys(requester_id: str, name: Optional[str] = None, extra: Sequence[str] = ()) -> FrozenSet[str]:
     """Every form a requester may be listed under: the id, its last ``:`` part (a Slack user
     id in ``slack:T1:U2``), the display name and any extra identifiers (e.g. an e-mail)."""
-    keys = {requester_id, requester_id.rsplit(":", 1)[-1]}
+    keys = {requester_id}
+    if requester_id.startswith(("slack:", "user:")):
+        # Only ids a channel verified: a REST sender or a widget session is whatever the client
+        # said, so "rest:vip@example.com" must not match the VIP list.
+        keys.add(requester_id.split(":", 1)[1] if requester_id.startswith("user:") else requester_id.rsplit(":", 1)[-1])
     if name:
         keys.add(name)
     keys.update(e for e in extra if e)

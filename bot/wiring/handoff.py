@@ -18,6 +18,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.repositories import utc_now
 from bot.slack.client import SlackClient
 from bot.slack.desk import SlackDesk
+from bot.slack.engineer_auth import EngineerAuthorizer
 from bot.slack.handoff_listeners import FirstTime, HandoffListeners
 from bot.slack.users import UserDirectory
 from bot.wiring.ticketing import build_ticketing
@@ -59,7 +60,8 @@ def build_rasa_handoff(
     engine = make_engine(settings.database_url)
     desk = SlackDesk(client, settings.slack_engineers_channel)
     ticketing = build_ticketing(settings, make_session_factory(engine), utc_now, desk=desk)
-    return SlackHandoff(HandoffListeners(ticketing.handoff, desk, users, first_time), engine)
+    authorizer = EngineerAuthorizer(client, settings.slack_engineers_channel, settings.engineers_group)
+    return SlackHandoff(HandoffListeners(ticketing.handoff, desk, users, first_time, authorizer), engine)
 
 
 def build_slack_desk(settings: Settings) -> Optional[SlackDesk]:

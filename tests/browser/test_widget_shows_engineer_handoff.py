@@ -24,7 +24,7 @@ def _push_bot_events(widget: WidgetDriver, events: List[Dict[str, Any]]) -> None
     """Append bot events and send them to the user's channel, as bot/handoff/rasa_api.py does."""
     bot = widget.bot
     url = (
-        f"{bot.url}/conversations/{widget.session_id()}/tracker/events"
+        f"{bot.url}/conversations/{widget.conversation_id()}/tracker/events"
         f"?execute_side_effects=true&output_channel=latest&include_events=NONE&token={bot.assistant.api_token}"
     )
     request = urllib.request.Request(

@@ -100,8 +100,12 @@ class WidgetDriver:
 
     # ---- state ---------------------------------------------------------------------------
 
+    def conversation_id(self) -> str:
+        """Rasa's sender id of the widget's conversation (``web:<session id>``)."""
+        return f"web:{self.session_id()}"
+
     def session_id(self) -> str:
-        """The conversation id the widget stored (Rasa's sender id)."""
+        """The session id the server issued and the widget stored."""
         value = self.page.evaluate(
             "() => Object.keys(localStorage).filter(k => k.endsWith(':session')).map(k => localStorage.getItem(k))[0]"
         )
@@ -110,7 +114,7 @@ class WidgetDriver:
 
     def tracker(self) -> Dict[str, Any]:
         """The conversation's tracker from Rasa's HTTP API."""
-        return self.bot.api(f"/conversations/{self.session_id()}/tracker")
+        return self.bot.api(f"/conversations/{self.conversation_id()}/tracker")
 
     def wait_turn_done(self, timeout: float = REPLY_TIMEOUT_MS / 1000) -> None:
         """Wait until Rasa has processed every message sent so far and listens again.

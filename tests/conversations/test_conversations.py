@@ -12,7 +12,7 @@ TESTS = discover([], Path(__file__).parent)
 
 @pytest.mark.parametrize("conversation", TESTS, ids=[t.id for t in TESTS])
 def test_conversation(bot: Bot, conversation) -> None:
-    result = run_test(conversation, RasaClient(bot.url, bot.assistant.api_token))
+    result = run_test(conversation, RasaClient(bot.url, bot.assistant.api_token, rest_token=bot.settings.rest_token))
     assert result.passed, result.error + "\n" + "\n".join(result.transcript)
 
 

@@ -26,8 +26,8 @@ def test_escalated_vpn_flow_records_trail_and_opens_ticket_with_it(bot: Bot) -> 
 
     engine = make_engine(bot.settings.database_url)
     with engine.connect() as conn:
-        run = conn.execute(select(FlowRunRow).where(FlowRunRow.conversation_id == sender)).one()
-        ticket = conn.execute(select(TicketRow).where(TicketRow.requester_id == sender)).one()
+        run = conn.execute(select(FlowRunRow).where(FlowRunRow.conversation_id == bot.conversation(sender))).one()
+        ticket = conn.execute(select(TicketRow).where(TicketRow.requester_id == bot.conversation(sender))).one()
     assert run.flow_id == "vpn_connection" and run.outcome == "escalated"
     asked = [entry.get("answer") for entry in run.trail if entry.get("kind") == "ask"]
     assert "anyconnect" in asked and "no_connect" in asked

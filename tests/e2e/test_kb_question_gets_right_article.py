@@ -24,7 +24,7 @@ def recorded(bot: Bot, sender: str) -> List[AnswerRecord]:
     """The knowledge-base answers recorded for a conversation."""
     engine = make_engine(bot.settings.database_url)
     try:
-        return FeedbackStore(make_session_factory(engine), utc_now).for_conversation(sender)
+        return FeedbackStore(make_session_factory(engine), utc_now).for_conversation(bot.conversation(sender))
     finally:
         engine.dispose()
 

@@ -23,6 +23,7 @@ const DEFAULTS = {
   open: false, // open the panel on first visit
   storageKey: "frontline",
   zIndex: 2147483000,
+  identity: null, // {user_id, user_hash}: a logged-in visitor, signed by the host site's server
 };
 
 /**

@@ -19,9 +19,15 @@ export class Connection {
    * @param {(status: "connecting"|"online"|"offline") => void} options.onStatus
    * @param {(message: object) => void} options.onMessage a `bot_uttered` payload
    * @param {(id: string) => void} options.onSent a queued message left the outbox
+   * @param {{user_id: string, user_hash: string}|null} [options.identity] the host site's signed
+   *   identity of a logged-in visitor (docs/security.md); sent with every session request
    */
-  constructor({ serverUrl, socketPath, store, onStatus, onMessage, onSent }) {
+  constructor({ serverUrl, socketPath, store, onStatus, onMessage, onSent, identity = null }) {
     this.store = store;
+    this.identity =
+      identity && typeof identity.user_id === "string" && typeof identity.user_hash === "string"
+        ? { user_id: identity.user_id, user_hash: identity.user_hash }
+        : {};
     this.onStatus = onStatus;
     this.onMessage = onMessage;
     this.onSent = onSent;
@@ -37,7 +43,7 @@ export class Connection {
     });
     this.socket.on("connect", () => {
       this.confirmed = false;
-      this.socket.emit("session_request", { session_id: this.store.sessionId() });
+      this.socket.emit("session_request", { session_id: this.store.sessionId(), ...this.identity });
     });
     this.socket.on("session_confirm", (sessionId) => {
       // The server may replace an id it does not accept; from then on that is the conversation.

@@ -78,6 +78,7 @@ export class Widget {
       onStatus: (status) => this._setStatus(status),
       onMessage: (message) => this.receive(message),
       onSent: (id) => this._markSent(id),
+      identity: this.config.identity,
     });
     this.connection.start();
     if (this.store.isOpen(Boolean(this.config.open))) this.open({ focus: false });

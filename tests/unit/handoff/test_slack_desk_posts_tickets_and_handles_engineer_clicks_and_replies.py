@@ -47,6 +47,7 @@ class Desk:
 
     def __init__(self, api: FakeSlackApi, session_factory: Any) -> None:
         self.api = api
+        api.set_members(ENGINEERS, ["U0DANA", "U0ERIK"])  # who may act on tickets
         self.web = AsyncWebClient(token=BOT_TOKEN, base_url=api.url, retry_handlers=[])
         self.client = SlackClient(self.web, give_up_after=5.0)
         self.tickets = TicketStore(session_factory)

@@ -61,15 +61,28 @@ def test_session_request_joins_the_session_room_and_confirms() -> None:
     channel = SocketIOChannel.from_credentials({"session_persistence": True})
     channel.blueprint(_noop)
     sio = FakeSio()
+    sessions: Dict[str, Any] = {}
     assert channel.sio is not None
     handler = channel.sio.handlers["/"]["session_request"]
     channel.sio.enter_room = sio.enter_room  # type: ignore[method-assign]
     channel.sio.emit = sio.emit  # type: ignore[method-assign]
+    channel.sio.get_environ = lambda sid, namespace=None: {}  # type: ignore[method-assign]
 
-    asyncio.run(handler("sid-1", {"session_id": "0123456789abcdef"}))
-    assert sio.rooms == [("sid-1", "0123456789abcdef")]  # Rasa 3.6 forgets to await this
-    assert sio.emitted[-1][:2] == ("session_confirm", "0123456789abcdef")
+    async def save_session(sid: str, session: Dict[str, Any], namespace: Any = None) -> None:
+        sessions[sid] = session
+
+    async def get_session(sid: str, namespace: Any = None) -> Dict[str, Any]:
+        return sessions.get(sid, {})
+
+    channel.sio.save_session = save_session  # type: ignore[method-assign]
+    channel.sio.get_session = get_session  # type: ignore[method-assign]
+
+    asyncio.run(handler("sid-0", {}))  # the server issues the session id
+    issued = sio.emitted[-1][1]
+    asyncio.run(handler("sid-1", {"session_id": issued}))  # a reload resumes it
+    assert sio.rooms[-1] == ("sid-1", f"web:{issued}")  # Rasa 3.6 forgets to await this
+    assert sio.emitted[-1][:2] == ("session_confirm", issued)
 
     asyncio.run(handler("sid-2", {"session_id": "<script>"}))  # not an id: a fresh one instead
     fresh = sio.emitted[-1][1]
-    assert fresh != "<script>" and len(fresh) == 32 and sio.rooms[-1] == ("sid-2", fresh)
+    assert fresh not in ("<script>", issued) and len(fresh) == 64 and sio.rooms[-1] == ("sid-2", f"web:{fresh}")

@@ -1,0 +1,86 @@
+"""``POST /webhooks/rest/webhook``, hardened: a token, strict input, namespaced senders.
+
+Rasa's REST channel trusts its client: any ``sender`` (even another channel's conversation),
+any ``metadata`` (a Slack identity, a VIP's name), any ``input_channel``, and JSON that is not
+an object or a ``message`` that is not a string crashed it with a 500 or left the turn silent.
+Here:
+
+- the client must send ``Authorization: Bearer <FRONTLINE_REST_TOKEN>``; with no token set the
+  channel answers only when the server listens on loopback (``make run``), and is off otherwise;
+- the body must be a JSON object with a string ``sender`` and a string ``message`` (400 with a
+  clear error otherwise);
+- the conversation is ``rest:<sender>``; client metadata and ``input_channel`` are ignored;
+- per-IP rate limits answer 429; the per-conversation checks (length, rate, empty message)
+  answer as the bot (:mod:`bot.security.gate`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.security.identity import rest_conversation, trusted_metadata, valid_raw_sender
+from bot.security.runtime import ServerSecurity
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+EXAMPLE = '{"sender": "alice", "message": "my vpn keeps dropping"}'
+
+
+def client_ip(request: Request) -> str:
+    """The client's address: the proxy-reported one when Sanic is told to trust a proxy
+    (``SANIC_PROXIES_COUNT``), else the peer's."""
+    return str(request.remote_addr or request.ip or "unknown")
+
+
+def error(status: int, message: str) -> HTTPResponse:
+    """A JSON error the client can act on."""
+    return response.json({"error": message}, status=status)
+
+
+def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blueprint:
+    """The REST channel's routes.
+
+    Args:
+        name: the blueprint's (unique) name.
+        security: the process's secrets and limits.
+        handle: Rasa's message handler, already wrapped in the gate and the no-silent-bot guard.
+    """
+    bp = Blueprint(name)
+
+    @bp.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @bp.route("/webhook", methods=["POST"])
+    async def receive(request: Request) -> HTTPResponse:
+        if not security.rest_token_ok(request.headers.get("authorization")):
+            if security.rest_token:
+                return error(401, "missing or wrong token: send 'Authorization: Bearer <FRONTLINE_REST_TOKEN>'")
+            return error(403, "the REST channel is off on this server: set FRONTLINE_REST_TOKEN (docs/security.md)")
+        try:
+            body: Any = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return error(400, f"the body is not JSON; expected an object like {EXAMPLE}")
+        if not isinstance(body, dict):
+            return error(400, f"expected a JSON object like {EXAMPLE}, got a JSON {type(body).__name__}")
+        sender, text = body.get("sender"), body.get("message")
+        if not valid_raw_sender(sender):
+            return error(400, "'sender' is required: a string of 1-128 printable characters without '/' naming the conversation")
+        if not isinstance(text, str):
+            return error(400, f"'message' is required and must be a string, got {type(text).__name__ if text is not None else 'nothing'}")
+        if not security.per_ip.hit(client_ip(request)):
+            return error(429, "too many messages from this address; wait a minute and try again")
+        collector = CollectingOutputChannel()
+        metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
+        await handle(UserMessage(text, collector, rest_conversation(sender), input_channel="rest", metadata=metadata))
+        return response.json(collector.messages)
+
+    return bp
