@@ -49,6 +49,10 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_OUTBOX_RETRY_SECONDS", "5", "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour."),
     ("FRONTLINE_OUTBOX_MAX_ATTEMPTS", "12", "Attempts before a ticket delivery is dead-lettered (`status = dead` in ticket_outbox)."),
     ("FRONTLINE_RASA_URL", "http://<FRONTLINE_HOST>:<FRONTLINE_RASA_PORT>", "How the action server reaches the Rasa server's HTTP API (engineer messages to users)."),
+    ("FRONTLINE_PRIVACY_POLICY", "config/privacy.yml", "What is done with each kind of personal data (email, phone, card, IBAN, IP, national ID, password, API key) before storage: mask, hash or keep (docs/privacy.md)."),
+    ("FRONTLINE_PRIVACY_HASH_KEY", "unset", "Key of the HMAC used by the `hash` privacy action (without it the hash is plain SHA-256). Secret."),
+    ("FRONTLINE_RETENTION_DAYS", "90", "Conversations (and closed tickets, see below) older than this many days are deleted by a daily job; 0 keeps them forever."),
+    ("FRONTLINE_RETENTION_TICKETS", "false", "`true`: the daily retention job also deletes closed or resolved tickets older than FRONTLINE_RETENTION_DAYS."),
 )
 
 
@@ -96,6 +100,10 @@ class Settings:
     outbox_retry_seconds: float
     outbox_max_attempts: int
     rasa_api_url: str
+    privacy_policy_file: Path = Path("config/privacy.yml")
+    privacy_hash_key: Optional[str] = field(default=None, repr=False)
+    retention_days: int = 90
+    retention_tickets: bool = False
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -182,6 +190,13 @@ class Settings:
         engineers_channel = (env.get("FRONTLINE_SLACK_ENGINEERS_CHANNEL") or "").strip() or None
         host = env.get("FRONTLINE_HOST") or "127.0.0.1"
 
+        retention_raw = (env.get("FRONTLINE_RETENTION_DAYS") or "90").strip()
+        if not retention_raw.isdigit():
+            raise ValueError(f"FRONTLINE_RETENTION_DAYS={retention_raw!r}: expected a whole number of days (0 keeps data forever)")
+        retention_tickets_raw = (env.get("FRONTLINE_RETENTION_TICKETS") or "false").strip().lower()
+        if retention_tickets_raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            raise ValueError(f"FRONTLINE_RETENTION_TICKETS={retention_tickets_raw!r}: expected true or false")
+
         cache_raw = env.get("FRONTLINE_MODEL_CACHE", "~/.cache/frontline/models")
         return cls(
             project_dir=project,
@@ -220,6 +235,10 @@ class Settings:
             outbox_retry_seconds=outbox_retry,
             outbox_max_attempts=int(attempts_raw),
             rasa_api_url=(env.get("FRONTLINE_RASA_URL") or f"http://{host}:{port('FRONTLINE_RASA_PORT', 5005)}").rstrip("/"),
+            privacy_policy_file=path("FRONTLINE_PRIVACY_POLICY", "config/privacy.yml"),
+            privacy_hash_key=env.get("FRONTLINE_PRIVACY_HASH_KEY") or None,
+            retention_days=int(retention_raw),
+            retention_tickets=retention_tickets_raw in ("true", "1", "yes", "on"),
         )
 
     def with_(self, **changes: object) -> "Settings":
