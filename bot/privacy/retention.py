@@ -12,7 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +22,11 @@ from bot.db.repositories import CLOSED_TICKET_STATUSES
 from bot.privacy import rasa_events
 
 log = logging.getLogger(__name__)
+
+
+def _bulk(session: Any, statement: Any) -> Any:
+    """Run a bulk DELETE/UPDATE (the rows are not loaded in this session, nothing to sync)."""
+    return session.execute(statement, execution_options={"synchronize_session": False})
 
 Clock = Callable[[], datetime]
 DAY = timedelta(days=1)
@@ -46,17 +51,17 @@ def purge(sessions: sessionmaker, now: datetime, days: int, tickets: bool = Fals
     with sessions.begin() as session:
         connection = session.connection()
         counts["events"] = rasa_events.delete_events_before(connection, cutoff.timestamp())
-        counts["flow_runs"] = session.execute(delete(FlowRunRow).where(FlowRunRow.ended_at < cutoff)).rowcount or 0
-        counts["kb_answers"] = session.execute(delete(KbAnswerRow).where(KbAnswerRow.created_at < cutoff)).rowcount or 0
+        counts["flow_runs"] = _bulk(session, delete(FlowRunRow).where(FlowRunRow.ended_at < cutoff)).rowcount or 0
+        counts["kb_answers"] = _bulk(session, delete(KbAnswerRow).where(KbAnswerRow.created_at < cutoff)).rowcount or 0
         if tickets:
             old = select(TicketRow.id).where(TicketRow.status.in_(CLOSED_TICKET_STATUSES), TicketRow.updated_at < cutoff)
             ids = [row[0] for row in session.execute(old)]
             if ids:
-                session.execute(delete(OutboxRow).where(OutboxRow.ticket_id.in_(ids)))
-                session.execute(delete(HandoffRow).where(HandoffRow.ticket_id.in_(ids)))
-                session.execute(delete(TicketEventRow).where(TicketEventRow.ticket_id.in_(ids)))
-                session.execute(delete(FlowRunRow).where(FlowRunRow.ticket_id.in_(ids)))
-                session.execute(delete(TicketRow).where(TicketRow.id.in_(ids)))
+                _bulk(session, delete(OutboxRow).where(OutboxRow.ticket_id.in_(ids)))
+                _bulk(session, delete(HandoffRow).where(HandoffRow.ticket_id.in_(ids)))
+                _bulk(session, delete(TicketEventRow).where(TicketEventRow.ticket_id.in_(ids)))
+                _bulk(session, delete(FlowRunRow).where(FlowRunRow.ticket_id.in_(ids)))
+                _bulk(session, delete(TicketRow).where(TicketRow.id.in_(ids)))
             counts["tickets"] = len(ids)
     return counts
 

@@ -20,6 +20,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.privacy.chat import warn_about_secrets
+from bot.privacy.wiring import redactor_from_env
 from bot.rasa_ext import action_validation
 from bot.rasa_ext.guard import no_silent_bot
 
@@ -42,9 +44,8 @@ class GuardedChannelMixin:
         make_blueprint: Callable[[Callable[[UserMessage], Awaitable[Any]]], Blueprint],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> Blueprint:
-        bp = make_blueprint(
-            no_silent_bot(on_new_message, self.support_contact, self._handoff_active)
-        )
+        guarded = no_silent_bot(on_new_message, self.support_contact, self._handoff_active)
+        bp = make_blueprint(warn_about_secrets(guarded, redactor_from_env))
         bp.listener("before_server_start")(self._capture_app)
         return bp
 
