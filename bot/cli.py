@@ -51,6 +51,12 @@ def _cmd_tickets(settings: Settings, args: argparse.Namespace) -> int:
     return main_tickets(args.rest, settings)
 
 
+def _cmd_privacy(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy.cli import main_privacy
+
+    return main_privacy(args.rest, settings)
+
+
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
     from bot.flows.lint import main_lint
 
@@ -97,7 +103,7 @@ def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-PASSTHROUGH = ("db", "tickets")
+PASSTHROUGH = ("db", "tickets", "privacy")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tickets", help="tickets and deliveries: `tickets show SUP-1042`, `tickets outbox`, `tickets requeue`", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_tickets)
+    p = sub.add_parser("privacy", help="personal data: `privacy export --user ID`, `privacy erase --user ID --yes`, `privacy retention`", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_privacy)
     sub.add_parser("config", help="print the configuration table (environment variables)").set_defaults(func=_cmd_config)
 
     flows = sub.add_parser("flows", help="content designer tools for flows/").add_subparsers(dest="flows_command", required=True)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, TicketEventRow, TicketRow
+from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, PrivacyAuditRow, TicketEventRow, TicketRow
 from bot.db.repositories import CLOSED_TICKET_STATUSES
 from bot.privacy import rasa_events
 
@@ -63,6 +63,8 @@ def purge(sessions: sessionmaker, now: datetime, days: int, tickets: bool = Fals
                 _bulk(session, delete(FlowRunRow).where(FlowRunRow.ticket_id.in_(ids)))
                 _bulk(session, delete(TicketRow).where(TicketRow.id.in_(ids)))
             counts["tickets"] = len(ids)
+        if any(counts.values()):  # what went, never who: counts only
+            session.add(PrivacyAuditRow(action="retention", actor="retention", via="job", counts=dict(counts), created_at=now))
     return counts
 
 
