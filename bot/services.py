@@ -17,6 +17,8 @@ from bot.flows.repository import FlowRepository
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
 from bot.handoff.slack_wiring import build_action_server_desk
+from bot.privacy.service import PrivacyService
+from bot.privacy.wiring import build_redactor
 from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]
@@ -41,6 +43,7 @@ class Services:
     kb_service: KbService
     kb_feedback: FeedbackStore
     ticketing: Ticketing
+    privacy: Optional[PrivacyService] = None
 
 
 def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
@@ -72,6 +75,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         kb_service=kb_service,
         kb_feedback=kb_feedback,
         ticketing=ticketing,
+        privacy=PrivacyService(sessions, ticketing.tickets, build_redactor(settings), clock),
     )
 
 

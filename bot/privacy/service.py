@@ -10,7 +10,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import sessionmaker
@@ -72,9 +72,16 @@ class PrivacyService:
         self.redactor = redactor
         self.clock = clock
 
-    def _subject(self, user: str) -> Subject:
+    def _subject(self, user: str, also: Sequence[str] = ()) -> Subject:
         with self.sessions() as session:
-            return find_subject(session, user, self.redactor)
+            subject = find_subject(session, user, self.redactor)
+            for other in also:
+                if other != user:
+                    more = find_subject(session, other, self.redactor)
+                    subject.conversation_ids |= more.conversation_ids
+                    subject.requester_ids |= more.requester_ids
+                    subject.needles |= more.needles
+            return subject
 
     def export(self, user: str, actor: str, via: str) -> Dict[str, Any]:
         """Everything stored about ``user`` (see :func:`bot.privacy.export.collect`); audited."""
@@ -84,15 +91,16 @@ class PrivacyService:
         self._audit("export", actor, via, counts(document))
         return document
 
-    def erase(self, user: str, actor: str, via: str) -> ErasureResult:
+    def erase(self, user: str, actor: str, via: str, also: Sequence[str] = ()) -> ErasureResult:
         """Delete or anonymise everything stored about ``user``.
 
         Open tickets are closed first (a status event), the person's conversations, flow runs,
         knowledge-base answers and Slack thread records are deleted, tickets are kept for the
         team's statistics but anonymised (requester, summary, details, every event's text), and
         each ticket gets an erasure note that the outbox delivers to external ticket systems.
+        ``also`` names more ids of the same person (the chat passes its conversation id).
         """
-        subject = self._subject(user)
+        subject = self._subject(user, also)
         with self.sessions() as session:
             ticket_ids = ticket_ids_of(session, subject)
             open_ids = [

@@ -11,11 +11,24 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy.redact import Redactor
 from bot.rasa_ext.stores import UrlSQLTrackerStore
+
+
+ERASE_ACTION = "action_privacy_erase"
+
+
+def last_erasure(tracker: DialogueStateTracker) -> Optional[int]:
+    """Index of the last run of the chat's erasure action in the tracker, if any."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], ActionExecuted) and events[index].action_name == ERASE_ACTION:
+            return index
+    return None
 
 
 def redact_event(data: Dict[str, Any], redactor: Redactor) -> Dict[str, Any]:
@@ -51,7 +64,14 @@ class RedactingSQLTrackerStore(UrlSQLTrackerStore):
         """Store the tracker's new events, redacted (same bookkeeping as Rasa's store)."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            for tracked in self._additional_events(session, tracker):
+            new_events = list(self._additional_events(session, tracker))
+            erased_at = last_erasure(tracker)
+            if erased_at is not None:
+                # The person's conversation was erased during this turn: what the tracker still
+                # holds in memory from before must not be written back.
+                first_new = len(tracker.events) - len(new_events)
+                new_events = list(tracker.events)[max(first_new, erased_at):]
+            for tracked in new_events:
                 data = redact_event(tracked.as_dict(), self.redactor)
                 session.add(
                     self.SQLEvent(
