@@ -16,7 +16,8 @@ from typing import Callable, Iterable, List, Optional, Pattern, Sequence, Tuple
 KINDS: Tuple[str, ...] = ("email", "phone", "card", "iban", "ip", "national_id", "password", "api_key")
 SECRET_KINDS: Tuple[str, ...] = ("password", "api_key")
 # When two findings overlap, the more specific kind wins (a card number is also a digit run).
-PRIORITY = {kind: rank for rank, kind in enumerate(("api_key", "password", "card", "iban", "national_id", "email", "ip", "phone"))}
+# An IBAN holds Luhn-valid digit runs that look like Maestro cards, so it outranks cards.
+PRIORITY = {kind: rank for rank, kind in enumerate(("api_key", "password", "iban", "card", "national_id", "email", "ip", "phone"))}
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,12 @@ _PASSWORD = re.compile(
     r"(?:\s+(?:is|was|=|:|would be|should be|used to be|is now|now is|i (?:use|used|typed|tried|set) (?:is|was)?))?"
     r"\s*(?:[:=]|\bis\b|\bwas\b)?\s*(?P<q>[\"'`“‘]?)(?P<value>[^\s\"'`”’]{3,128})(?P=q)?"
 )
+# "I set my password to …", "password changed to …".
+_PASSWORD_SET = re.compile(
+    r"(?i)(?:\b(?:set|changed?|reset|updated?)\s+(?:my\s+|the\s+)?(?:\w+\s+)?(?:password|passwd|pw|pin)"
+    r"|\b(?:password|passwd|pw|pin)\s+(?:was\s+|is\s+|has\s+been\s+)?(?:set|changed|reset|updated))"
+    r"\s+(?:to|as)\s+[\"'`“‘]?(?P<value>[^\s\"'`”’]{3,128})"
+)
 # Words that follow "my password is" in complaints, not passwords.
 _NOT_A_PASSWORD = frozenset(
     """
@@ -233,16 +240,18 @@ _NOT_A_PASSWORD = frozenset(
     compromised leaked stolen known weak strong long short complex simple valid unknown required
     managed synced synchronised synchronized set sent emailed shared updated used useless
     see check ask below above attached usual unchanged vault policy field box prompt
+    something default blank empty whatever
     """.split()
 )
 
 
 def _passwords(text: str) -> Iterable[Finding]:
-    for match in _PASSWORD.finditer(text):
+    matches = list(_PASSWORD.finditer(text)) + list(_PASSWORD_SET.finditer(text))
+    for match in matches:
         value = match.group("value").rstrip(".,;?)")
         intro = text[match.start() : match.start("value")]
         # "password: x", "password is x", "pw=x": a value must be introduced, not just follow the word.
-        if not re.search(r"(?i)(?:\bis\b|\bwas\b|[:=]|\bnow\b|\bbe\b)\s*[\"'`“‘]?$", intro):
+        if match.re is _PASSWORD and not re.search(r"(?i)(?:\bis\b|\bwas\b|[:=]|\bnow\b|\bbe\b)\s*[\"'`“‘]?$", intro):
             continue
         word = value.lower()
         if len(value) < 3 or word in _NOT_A_PASSWORD:

@@ -4,19 +4,17 @@ of every table for strings."""
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Sequence
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
 
 from bot.privacy.policy import load_policy
 from bot.privacy.redact import Redactor
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from tests.privacy_search import every_string, hits  # noqa: F401  (re-exported for the DB tests)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,30 +48,3 @@ def converse(store: RedactingSQLTrackerStore, sender: str, messages: Sequence[st
         tracker.update(BotUttered(f"You said: {message}", timestamp=stamp + 3))
     asyncio.run(store.save(tracker))
     return tracker
-
-
-def every_string(engine: Engine) -> List[Tuple[str, Dict[str, Any]]]:
-    """Every row of every table, as (table, row) with values rendered to strings."""
-    rows: List[Tuple[str, Dict[str, Any]]] = []
-    with engine.connect() as connection:
-        for table in inspect(connection).get_table_names():
-            for row in connection.execute(text(f'SELECT * FROM "{table}"')).mappings():
-                rows.append((table, {key: _render(value) for key, value in row.items()}))
-    return rows
-
-
-def _render(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
-
-
-def hits(engine: Engine, needles: Sequence[str]) -> List[Tuple[str, str, str]]:
-    """(table, column, needle) for every stored value that contains one of ``needles``."""
-    found = []
-    for table, row in every_string(engine):
-        for column, value in row.items():
-            for needle in needles:
-                if needle and needle in value:
-                    found.append((table, column, needle))
-    return found
