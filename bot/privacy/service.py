@@ -174,13 +174,14 @@ class PrivacyService:
 
 def build_privacy_service(settings: Any, sessions: Optional[sessionmaker] = None, clock: Optional[Clock] = None) -> PrivacyService:
     """Wire the service for ``settings`` (CLI, HTTP routes, the action server)."""
+    import os
+
     from bot.db.engine import make_engine, make_session_factory
     from bot.db.repositories import utc_now
     from bot.privacy.tables import install_redaction
     from bot.privacy.wiring import build_redactor
     from bot.tickets.outbox import OutboxWriter
     from bot.tickets.sinks import build_sinks
-    import os
 
     clock = clock or utc_now
     if sessions is None:

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.redact import Redactor
+
 # Table → columns that may hold what a person typed (free text or JSON holding it).
 REDACTED_COLUMNS: Dict[str, Tuple[str, ...]] = {
     "tickets": ("summary", "details"),

@@ -18,7 +18,6 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from bot.privacy.redact import Redactor
 from bot.rasa_ext.stores import UrlSQLTrackerStore
 
-
 ERASE_ACTION = "action_privacy_erase"
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from rasa.shared.core.events import SessionStarted, UserUttered
 from privacy_helpers import converse, shipped_redactor, tracker_store
+from rasa.shared.core.events import SessionStarted, UserUttered
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
