@@ -101,4 +101,4 @@ def test_delete_my_data_in_the_chat_explains_asks_then_erases(bot: Bot) -> None:
     # The conversation goes on afresh: what is stored now starts with the erasure's reply.
     events = bot.api(f"/conversations/{sender}/tracker")["events"]
     assert not [e for e in events if e["event"] == "user" and "loud" in (e.get("text") or "")]
-    assert "hello" in texts(bot.send(sender, "hi")).lower() or texts(bot.send(sender, "hi"))
+    assert texts(bot.send(sender, "hi"))  # and the bot still answers
