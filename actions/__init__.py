@@ -18,6 +18,7 @@ def build_actions(services: Services) -> List[Action]:
     from actions.fallback import ActionClarify, ActionOutOfScope
     from actions.flow import ActionFlow
     from actions.kb import ActionKbAnswer, ActionKbFeedback
+    from actions.privacy import ActionPrivacyErase, ActionPrivacyExplain
     from actions.handoff import ActionHandoffRating, ActionHandoffRelay
     from actions.tickets import ActionRequestHuman, ActionTicketAddInfo, ActionTicketNote, ActionTicketStatus
 
@@ -33,4 +34,6 @@ def build_actions(services: Services) -> List[Action]:
         ActionHandoffRating(services),
         ActionKbAnswer(services),
         ActionKbFeedback(services),
+        ActionPrivacyExplain(services),
+        ActionPrivacyErase(services),
     ]

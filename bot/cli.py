@@ -52,6 +52,12 @@ def _cmd_tickets(settings: Settings, args: argparse.Namespace) -> int:
     return main_tickets(args.rest, settings)
 
 
+def _cmd_privacy(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy.cli import main_privacy
+
+    return main_privacy(args.rest, settings)
+
+
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
     from bot.flows.lint.linter import main_lint
 
@@ -125,7 +131,7 @@ def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-PASSTHROUGH = ("db", "tickets")
+PASSTHROUGH = ("db", "tickets", "privacy")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tickets", help="tickets and deliveries: `tickets show SUP-1042`, `tickets outbox`, `tickets requeue`", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_tickets)
+    p = sub.add_parser("privacy", help="personal data: `privacy export --user ID`, `privacy erase --user ID --yes`, `privacy retention`", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_privacy)
     p = sub.add_parser("config", help="print the configuration table (environment variables)")
     p.add_argument("--values", action="store_true", help="print the resolved value of every setting instead (secrets hidden)")
     p.set_defaults(func=_cmd_config)

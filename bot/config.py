@@ -265,6 +265,23 @@ def _positive_int(default: int) -> Parser:
     return parse
 
 
+def _retention_days(name: str, raw: Optional[str], done: Mapping[str, Any]) -> int:
+    text = (raw or "90").strip()
+    if not text.isdigit():
+        raise ValueError(f"{name}={text!r}: expected a whole number of days (0 keeps data forever)")
+    return int(text)
+
+
+def _flag(default: str) -> Parser:
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> bool:
+        text = (raw or default).strip().lower()
+        if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            raise ValueError(f"{name}={text!r}: expected true or false")
+        return text in ("true", "1", "yes", "on")
+
+    return parse
+
+
 # Insights (docs/insights.md): the dashboard's users and cookie secret, idle time, digest time.
 INSIGHTS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):([0-5]\d)$")
@@ -461,6 +478,18 @@ class Settings:
     tickets_per_hour: int = setting(
         "FRONTLINE_TICKETS_PER_HOUR", _positive_int(5), "5",
         "New tickets one requester may open per hour (updates to an open ticket are not counted).")
+    privacy_policy_file: Path = setting(
+        "FRONTLINE_PRIVACY_POLICY", _project_path("config/privacy.yml"), "config/privacy.yml",
+        "What is done with each kind of personal data (email, phone, card, IBAN, IP, national ID, password, API key) before storage: mask, hash or keep (docs/privacy.md).")
+    privacy_hash_key: Optional[str] = setting(
+        "FRONTLINE_PRIVACY_HASH_KEY", _optional(), "unset",
+        "Key of the HMAC used by the `hash` privacy action (without it the hash is plain SHA-256). Secret.", secret=True)
+    retention_days: int = setting(
+        "FRONTLINE_RETENTION_DAYS", _retention_days, "90",
+        "Conversations (and closed tickets, see below) older than this many days are deleted by a daily job; 0 keeps them forever.")
+    retention_tickets: bool = setting(
+        "FRONTLINE_RETENTION_TICKETS", _flag("false"), "false",
+        "`true`: the daily retention job also deletes closed or resolved tickets older than FRONTLINE_RETENTION_DAYS.")
     insights_idle_minutes: float = setting(
         "FRONTLINE_INSIGHTS_IDLE_MINUTES", _insights_idle_minutes, "30",
         "Insights: a conversation ends after this many minutes without a message (abandonment and containment are counted then; docs/insights.md).",

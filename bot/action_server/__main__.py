@@ -22,6 +22,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = build_services(settings)
+    from bot.privacy.logs import install_log_redaction
+    from bot.privacy.wiring import build_redactor
+
+    install_log_redaction(build_redactor(settings))  # no personal data in the action server's log
     app = create_app(build_actions(services), background=services.background())
     app.run(settings.host, args.port, workers=1, access_log=False, motd=False)
 

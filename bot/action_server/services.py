@@ -21,6 +21,8 @@ from bot.handoff.service import HandoffService
 from bot.insights.digest import digest_job
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
+from bot.privacy.service import PrivacyService
+from bot.privacy.wiring import build_redactor
 from bot.security.ticket_limits import TicketLimits, build_ticket_limits
 from bot.tickets.requester import RequesterTickets
 from bot.tickets.worker import BackgroundWorker
@@ -66,6 +68,7 @@ class Services:
     requester_tickets: RequesterTickets
     worker: BackgroundWorker
     ticket_limits: Optional[TicketLimits] = None
+    privacy: Optional[PrivacyService] = None
 
     def background(self) -> Tuple[Any, ...]:
         """What runs beside the action server: the ticket worker and the KB model warm-up."""
@@ -105,6 +108,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
         worker=ticketing.worker,
         ticket_limits=build_ticket_limits(settings.lock_store_url, settings.tickets_per_hour),
+        privacy=PrivacyService(sessions, ticketing.tickets, build_redactor(settings), clock),
     )
 
 

@@ -432,3 +432,27 @@ class InsightsStateRow(Base):
 
     key = Column(String(64), primary_key=True)
     value = Column(Integer, nullable=False)
+
+
+PRIVACY_ACTIONS = ("export", "erase", "retention")
+
+
+class PrivacyAuditRow(Base):
+    """One served privacy request or retention run: when, by whom, how, and how many records.
+
+    It holds no personal data: not the person's id, not what was removed, only counts per store.
+    """
+
+    __tablename__ = "privacy_audit"
+    __table_args__ = (
+        CheckConstraint(_in_list_sql("action", PRIVACY_ACTIONS), name="action"),
+        Index("ix_privacy_audit_created_at", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    action = Column(String(16), nullable=False)
+    actor = Column(String(255), nullable=False)
+    via = Column(String(16), nullable=False)
+    counts = Column(JSON, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)

@@ -18,6 +18,8 @@ from sanic import Blueprint, Sanic
 from socketio.exceptions import ConnectionRefusedError
 
 from bot.contract import HANDOFF_SLOT
+from bot.privacy.chat import warn_about_secrets
+from bot.privacy.wiring import redactor_from_env
 from bot.rasa_ext import action_validation, body_limits, socket_session
 from bot.rasa_ext.gated import gated
 from bot.rasa_ext.guard import no_silent_bot
@@ -41,9 +43,8 @@ class GuardedChannelMixin:
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> Blueprint:
         security = self._security()
-        bp = make_blueprint(
-            no_silent_bot(gated(on_new_message, security.gate), self.support_contact, self._handoff_active)
-        )
+        guarded = no_silent_bot(gated(on_new_message, security.gate), self.support_contact, self._handoff_active)
+        bp = make_blueprint(warn_about_secrets(guarded, redactor_from_env))
         bp.listener("before_server_start")(self._capture_app)
         return bp
 

@@ -21,6 +21,10 @@ from bot.handoff.ports import EngineerDesk, UserChannel
 from bot.handoff.rasa_api import RasaConversationApi
 from bot.handoff.service import HandoffService
 from bot.handoff.store import HandoffStore
+from bot.privacy.desk import RedactingDesk
+from bot.privacy.retention import RetentionJob
+from bot.privacy.tables import install_redaction
+from bot.privacy.wiring import build_redactor
 from bot.tickets.dispatcher import Backoff, OutboxDispatcher
 from bot.tickets.outbox import OutboxStore, OutboxWriter
 from bot.tickets.priority import PriorityRulesFile
@@ -94,6 +98,10 @@ def build_ticketing(
             settings.ticket_webhook_url, settings.ticket_webhook_secret, settings.ticket_sinks,
             os.environ if env is None else env,
         )
+    # Privacy: rows are redacted as they are written, engineers see redacted text (docs/privacy.md).
+    redactor = build_redactor(settings)
+    install_redaction(sessions, redactor)
+    desk = RedactingDesk(desk, redactor) if desk is not None else None
     tickets = TicketStore(sessions, clock, event_hooks=[OutboxWriter([sink.name for sink in sinks])])
     priority = PriorityRulesFile(settings.priority_rules_file)
     calendar = SupportCalendarFile(settings.support_hours_file)
@@ -110,6 +118,8 @@ def build_ticketing(
         jobs.append(("post waiting tickets", handoff.post_pending))
     if sinks:
         jobs.append(("ticket outbox", dispatcher.run_once))
+    if settings.retention_days > 0:
+        jobs.append(("retention", RetentionJob(sessions, clock, settings.retention_days, settings.retention_tickets).run_if_due))
     return Ticketing(
         tickets=tickets,
         escalations=EscalationService(tickets, priority, clock, label_of),
