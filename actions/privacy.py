@@ -70,7 +70,7 @@ class ActionPrivacyErase(FrontlineAction):
     """The confirmation: erase everything about the person (only right after the explanation)."""
 
     def name(self) -> Text:
-        """Action name in the domain (the tracker store knows it: see bot.privacy.tracker_store)."""
+        """Action name in the domain (the tracker store knows it: see bot.rasa_ext.privacy_store)."""
         return "action_privacy_erase"
 
     async def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:

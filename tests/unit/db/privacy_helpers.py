@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.policy import load_policy
 from bot.privacy.redact import Redactor
-from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from bot.rasa_ext.privacy_store import RedactingSQLTrackerStore
 from tests.privacy_search import every_string, hits  # noqa: F401  (re-exported for the DB tests)
 
 ROOT = Path(__file__).resolve().parents[3]

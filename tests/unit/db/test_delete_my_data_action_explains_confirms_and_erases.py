@@ -24,7 +24,8 @@ SENDER = "web-carol-5e6f7a"
 def services(session_factory: sessionmaker, clock: Any) -> Any:
     tickets = TicketStore(session_factory, clock)
     return SimpleNamespace(
-        ticketing=SimpleNamespace(tickets=tickets),
+        tickets=tickets,  # the test's handle on the store (opens a ticket first)
+        escalations=SimpleNamespace(tickets_of=lambda requester, open_only=True: tickets.list_for_requester(requester, open_only)),
         privacy=PrivacyService(session_factory, tickets, shipped_redactor(), clock),
         settings=SimpleNamespace(support_contact="the desk"),
     )
@@ -46,7 +47,7 @@ def test_explains_then_erases_on_confirmation_and_closes_open_tickets(
 ) -> None:
     converse(tracker_store(migrated_url, shipped_redactor()), SENDER, ["my monitor flickers since Tuesday"])
     svc = services(session_factory, clock)
-    svc.ticketing.tickets.create(requester_id=SENDER, category="hardware_failure", team="desk",
+    svc.tickets.create(requester_id=SENDER, category="hardware_failure", team="desk",
                                  summary="monitor flickers", channel="rest", conversation_id=SENDER)
 
     messages, _ = run(ActionPrivacyExplain(svc), tracker("delete_my_data", []))

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from bot.privacy.logs import install_log_redaction
 from bot.privacy.redact import Redactor
-from bot.privacy.web import token_ok
+from bot.rasa_ext.privacy_web import token_ok
 
 
 def test_log_lines_are_redacted_including_arguments(redactor: Redactor) -> None:
