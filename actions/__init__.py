@@ -20,6 +20,10 @@ def build_actions(services: Services) -> List[Action]:
     from actions.kb import ActionKbAnswer, ActionKbFeedback
     from actions.handoff import ActionHandoffRating, ActionHandoffRelay
     from actions.tickets import ActionRequestHuman, ActionTicketAddInfo, ActionTicketNote, ActionTicketStatus
+    from actions.support_chat import (
+        ActionAskEta, ActionAskPhone, ActionGoodbye, ActionNotFixed, ActionOtherTeam, ActionProblemSolved, ActionThanks,
+    )
+    from actions.ticket_contact import ActionGivePhone, ActionMarkUrgent
 
     return [
         ActionFlow(services),
@@ -33,4 +37,13 @@ def build_actions(services: Services) -> List[Action]:
         ActionHandoffRating(services),
         ActionKbAnswer(services),
         ActionKbFeedback(services),
+        ActionProblemSolved(services),
+        ActionNotFixed(services),
+        ActionThanks(services),
+        ActionGoodbye(services),
+        ActionAskEta(services),
+        ActionMarkUrgent(services),
+        ActionGivePhone(services),
+        ActionAskPhone(services),
+        ActionOtherTeam(services),
     ]

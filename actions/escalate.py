@@ -18,6 +18,13 @@ from bot.tickets.summary import KbShown
 PAYLOAD = re.compile(r"^/[A-Za-z_]+(\{.*\})?\s*$", re.DOTALL)
 EXTERNAL_PREFIX = "EXTERNAL: "
 TRANSCRIPT_LIMIT = 80
+# Asked after escalating a flow whose problem may cut off the usual routes (config/teams.yml,
+# ask_contact_route): locked out of the account, e-mail or MFA. The answer is a give_phone turn.
+CONTACT_ROUTE_QUESTION = (
+    "Since your account or e-mail may be what's not working: **how should the engineer reach you?** "
+    "Type a phone number (for example \"call me on 07700 900123\") or another e-mail address, and "
+    "I'll add it to the ticket."
+)
 
 
 def requester_of(tracker: Tracker) -> Tuple[str, Optional[str]]:
@@ -124,8 +131,12 @@ def open_ticket(
     ref = result.ticket.reference
     if result.created:
         text = start.text
+        teams = getattr(services, "teams", None)
+        if teams is not None and teams.get().asks_contact_route(category):
+            text += "\n\n" + CONTACT_ROUTE_QUESTION
     else:
-        text = f"You already have an open ticket for this, **{ref}** — I've added what we just tried to it."
+        added = "what we just went through" if trail else "this conversation"
+        text = f"You already have an open ticket for this, **{ref}** — I've added {added} to it."
         if start.mode == "live" and start.handoff is not None and start.handoff.state == "claimed":
             text += f" {start.handoff.engineer_name or 'An engineer'} is already on it."
     marker = messages.requested(channel) if start.mode == "live" else None

@@ -64,6 +64,11 @@ class ActionOutOfScope(FrontlineAction):
         from bot.kb.service import looks_like_question
 
         text = (tracker.latest_message or {}).get("text") or ""
+        # A question for HR, facilities or finance: name where to go (config/other_teams.yml).
+        from actions.support_chat import other_teams, point_to_other_team
+
+        if point_to_other_team(other_teams(self), text, dispatcher):  # type: ignore[arg-type]
+            return []
         if looks_like_question(text):
             events = await answer_from_kb(self.services, dispatcher, tracker, text)
             if events is not None:

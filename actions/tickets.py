@@ -72,7 +72,7 @@ class TicketAction(FrontlineAction):
         handoff = self.services.ticketing.handoffs.for_ticket(ticket.id)
         if ticket.status == "claimed" and handoff is not None and handoff.engineer_name:
             status += f" by {handoff.engineer_name}"
-        topic = ticket.summary.split(".")[0][:90]
+        topic = ticket.summary.split("\n")[0].split(". ")[0].rstrip(".")[:90]  # the first fact: the problem
         return f"**{ticket.reference}** ({topic}) is {status}"
 
 

@@ -43,6 +43,8 @@ SETTINGS_DOC: Tuple[Tuple[str, str, str], ...] = (
     ("FRONTLINE_SLACK_ENGINEERS_CHANNEL", "unset (no live handoff)", "Slack channel id (C…) where escalations are posted for engineers to claim (docs/handoff.md); needs the Slack bot token."),
     ("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml", "Support hours calendar (timezone, weekly hours, holidays) for live handoff and `check_support_hours`."),
     ("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml", "Ticket priority rules (keywords, VIP list, many tickets for one flow); re-read on change."),
+    ("FRONTLINE_TEAMS", "config/teams.yml", "Teams' first-response targets per priority, the service desk's phone and e-mail, and the flows that ask for a contact route; re-read on change."),
+    ("FRONTLINE_OTHER_TEAMS", "config/other_teams.yml", "Directory of teams outside IT (HR, facilities, finance) the bot points people to; re-read on change."),
     ("FRONTLINE_TICKET_WEBHOOK_URL", "unset", "Send every ticket event as signed JSON to this URL (through the delivery outbox, with retries)."),
     ("FRONTLINE_TICKET_WEBHOOK_SECRET", "unset", "HMAC-SHA256 secret signing the ticket webhook's requests; required with the URL. Secret."),
     ("FRONTLINE_TICKET_SINKS", "none", "Extra ticket sinks: space-separated dotted class paths (e.g. `mycompany.jira.JiraSink`), see docs/handoff.md."),
@@ -96,6 +98,8 @@ class Settings:
     outbox_retry_seconds: float
     outbox_max_attempts: int
     rasa_api_url: str
+    teams_file: Path = Path("config/teams.yml")
+    other_teams_file: Path = Path("config/other_teams.yml")
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -214,6 +218,8 @@ class Settings:
             slack_engineers_channel=engineers_channel,
             support_hours_file=path("FRONTLINE_SUPPORT_HOURS", "config/support_hours.yml"),
             priority_rules_file=path("FRONTLINE_PRIORITY_RULES", "config/priority_rules.yml"),
+            teams_file=path("FRONTLINE_TEAMS", "config/teams.yml"),
+            other_teams_file=path("FRONTLINE_OTHER_TEAMS", "config/other_teams.yml"),
             ticket_webhook_url=webhook_url,
             ticket_webhook_secret=webhook_secret,
             ticket_sinks=tuple((env.get("FRONTLINE_TICKET_SINKS") or "").split()),

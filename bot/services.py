@@ -17,6 +17,8 @@ from bot.flows.repository import FlowRepository
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
 from bot.handoff.slack_wiring import build_action_server_desk
+from bot.support.other_teams import OtherTeamsFile
+from bot.support.teams import TeamsFile
 from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]
@@ -41,6 +43,8 @@ class Services:
     kb_service: KbService
     kb_feedback: FeedbackStore
     ticketing: Ticketing
+    teams: Optional[TeamsFile] = None
+    other_teams: Optional[OtherTeamsFile] = None
 
 
 def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
@@ -72,6 +76,8 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         kb_service=kb_service,
         kb_feedback=kb_feedback,
         ticketing=ticketing,
+        teams=ticketing.promises.teams if ticketing.promises else TeamsFile(settings.teams_file),
+        other_teams=OtherTeamsFile(settings.other_teams_file),
     )
 
 
