@@ -212,8 +212,8 @@ class ActionKbFeedback(FrontlineAction):
         helpful: Optional[bool] = None
         if intent == "kb_feedback":
             helpful = True if value in YES_VALUES else False if value in NO_VALUES else None
-        elif intent in ("affirm", "deny") and _answer_pending(tracker):
-            helpful = intent == "affirm"
+        elif intent in ("affirm", "deny", "problem_solved", "not_fixed") and _answer_pending(tracker):
+            helpful = intent in ("affirm", "problem_solved")
         last = tracker.get_slot(KB_LAST_SLOT)
         if helpful is None or not isinstance(last, dict) or not last.get("answer_id"):
             dispatcher.utter_message(response="utter_anything_else")

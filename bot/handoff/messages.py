@@ -116,11 +116,12 @@ def start_live(reference: str, team: str, tried: bool = True, promise: str = "")
 def start_after_hours(reference: str, team: str, hours: str, next_open: str, tried: bool = True, promise: str = "") -> str:
     """The escalation reply outside support hours (``promise`` replaces the generic "from
     <next opening>" when the team's response target is known)."""
-    when = promise or f"Expect an answer from {next_open}; they'll reply here."
+    # A promise made outside hours already says when the engineers work (bot/support/eta.py).
+    when = promise or (f"Our engineers work {hours}, so nobody can join right now. "
+                       f"Expect an answer from {next_open}; they'll reply here.")
     return (
-        f"I've opened ticket **{reference}** for the {team} team. Our engineers work {hours}, so nobody "
-        f"can join right now. {when} {seen(tried)} You can ask me \"what's the status of my ticket?\" "
-        "at any time."
+        f"I've opened ticket **{reference}** for the {team} team. {when} {seen(tried)} "
+        "You can ask me \"what's the status of my ticket?\" at any time."
     )
 
 
