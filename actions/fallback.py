@@ -23,6 +23,13 @@ class ActionClarify(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        # A bare phone number (the answer to "how should the engineer reach you?") is a contact
+        # route whatever NLU made of it.
+        from actions.ticket_contact import ActionGivePhone
+        from bot.support.phone import find_phone
+
+        if find_phone(str(tracker.latest_message.get("text") or "")):
+            return await ActionGivePhone(self.services).handle(dispatcher, tracker, domain)
         buttons = []
         for intent in tracker.latest_message.get("intent_ranking") or []:
             label = self._topic_label(intent.get("name"))

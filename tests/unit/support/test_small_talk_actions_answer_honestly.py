@@ -208,3 +208,12 @@ def test_holiday_question_names_hr_not_it_topics(world) -> None:
 def test_out_of_scope_that_is_really_for_facilities_names_facilities(world) -> None:
     [reply] = run(ActionOutOfScope(world), tracker("the lift in building B is broken", "out_of_scope"))
     assert reply.startswith("That's one for **Facilities**")
+
+
+def test_a_bare_phone_number_nlu_did_not_understand_still_goes_onto_the_ticket(world) -> None:
+    from actions.fallback import ActionClarify
+
+    ticket = open_ticket(world)
+    [reply] = run(ActionClarify(world), tracker("07700 900321", "nlu_fallback"))
+    assert "ending 321" in reply
+    assert world.tickets.list_events(ticket.id)[-1].data["contact"] == {"phone": "07700 900321"}
