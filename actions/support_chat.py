@@ -114,11 +114,9 @@ async def solved(
         reply = (f"{thanks}glad it's working now! I've told the engineer on **{ticket.reference}**, so they can "
                  "confirm and close it.")
     else:
-        last = tracker.get_slot("flow_last") or {}
-        if isinstance(last, dict) and last.get("outcome") == "resolved":
-            reply = f"{thanks}glad it's still working."
-        else:
-            reply = f"{thanks}good to hear it's working."
+        # No credit taken: the bot only says it is glad; a flow that asked "is it fixed?" has
+        # already recorded the confirmed fix.
+        reply = f"{thanks}good to hear it's working."
     reply = reply[0].upper() + reply[1:]
     reply += " Bye for now!" if bye else " Anything else I can help with?"
     dispatcher.utter_message(text=reply)

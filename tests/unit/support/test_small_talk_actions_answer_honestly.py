@@ -16,7 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionOutOfScope
 from actions.support_chat import (
-    ActionAskEta, ActionAskPhone, ActionGoodbye, ActionNotFixed, ActionOtherTeam, ActionProblemSolved, ActionThanks,
+    ActionAskEta,
+    ActionAskPhone,
+    ActionGoodbye,
+    ActionNotFixed,
+    ActionOtherTeam,
+    ActionProblemSolved,
+    ActionThanks,
 )
 from actions.ticket_contact import ActionGivePhone, ActionMarkUrgent, wanted_priority
 from bot.db.repositories import Ticket, TicketStore
