@@ -39,7 +39,8 @@ def conversation_ticket(action: TicketAction, tracker: Tracker) -> Optional[Tick
     """The person's open ticket this conversation is about: one opened here, else their newest."""
     tickets = action.open_tickets(tracker)
     here = [t for t in tickets if t.conversation_id == tracker.sender_id]
-    return (here or tickets or [None])[0]
+    found = here or tickets
+    return found[0] if found else None
 
 
 def _directory(action: TicketAction) -> TeamDirectory:

@@ -87,7 +87,8 @@ class ActionGivePhone(TicketAction):
         entity = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
                        if e.get("entity") == "phone" and e.get("value")), None)
         phone = find_phone(entity or "") or find_phone(text)
-        email = None if phone else (EMAIL.search(text).group(0) if EMAIL.search(text) else None)
+        email_match = None if phone else EMAIL.search(text)
+        email = email_match.group(0) if email_match else None
         if phone is None and email is None:
             dispatcher.utter_message(text=(
                 "I couldn't find a phone number in that. Please type it with the area code, "
