@@ -17,6 +17,7 @@ from bot.tickets.priority import PriorityContext, PriorityDecision, requester_ke
 from bot.tickets.summary import KbShown, LabelOf, TicketContext, summarise, user_words
 
 Clock = Callable[[], datetime]
+GENERAL = "general"  # the category of a ticket opened without a flow ("talk to a human")
 
 
 class PriorityPolicy(Protocol):
@@ -139,7 +140,8 @@ class EscalationService:
                 requester_keys=requester_keys(request.requester_id, request.requester_name, request.requester_aliases),
                 flow=request.category,
                 team=request.team,
-                open_same_flow=lambda window: self._tickets.count_open_since(request.category, now - window),
+                # "general" tickets (a person asked for, no flow) share no problem: never a surge.
+                open_same_flow=lambda window: 0 if request.category == GENERAL else self._tickets.count_open_since(request.category, now - window),
             )
         )
         summary = summarise(context, decision.priority, decision.reasons, self._label_of)
