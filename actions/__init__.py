@@ -21,6 +21,10 @@ def build_actions(services: Services) -> List[Action]:
     from actions.privacy import ActionPrivacyErase, ActionPrivacyExplain
     from actions.handoff import ActionHandoffRating, ActionHandoffRelay
     from actions.tickets import ActionRequestHuman, ActionTicketAddInfo, ActionTicketNote, ActionTicketStatus
+    from actions.support_chat import (
+        ActionAskEta, ActionAskPhone, ActionGoodbye, ActionNotFixed, ActionOtherTeam, ActionProblemSolved, ActionThanks,
+    )
+    from actions.ticket_contact import ActionGivePhone, ActionMarkUrgent
 
     return [
         ActionFlow(services),
@@ -36,4 +40,13 @@ def build_actions(services: Services) -> List[Action]:
         ActionKbFeedback(services),
         ActionPrivacyExplain(services),
         ActionPrivacyErase(services),
+        ActionProblemSolved(services),
+        ActionNotFixed(services),
+        ActionThanks(services),
+        ActionGoodbye(services),
+        ActionAskEta(services),
+        ActionMarkUrgent(services),
+        ActionGivePhone(services),
+        ActionAskPhone(services),
+        ActionOtherTeam(services),
     ]

@@ -74,7 +74,8 @@ async def open_ticket(
             flow_description=flow.description if flow is not None else None,
             kb=kb_shown(services.kb_feedback, tracker.sender_id, trail),
         )
-        return hand_over(services.escalations, services.handoff, request)
+        asks_route = services.teams is not None and services.teams.get().asks_contact_route(category)
+        return hand_over(services.escalations, services.handoff, request, ask_contact_route=asks_route)
 
     handed = await asyncio.to_thread(hand_over_now)
     marker = messages.requested(channel) if handed.live else None

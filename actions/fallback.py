@@ -23,6 +23,13 @@ class ActionClarify(FrontlineAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        # A bare phone number (the answer to "how should the engineer reach you?") is a contact
+        # route whatever NLU made of it.
+        from actions.ticket_contact import ActionGivePhone
+        from bot.support.phone import find_phone
+
+        if find_phone(str(tracker.latest_message.get("text") or "")):
+            return await ActionGivePhone(self.services).handle(dispatcher, tracker, domain)
         buttons = []
         for intent in tracker.latest_message.get("intent_ranking") or []:
             label = self._topic_label(intent.get("name"))
@@ -64,6 +71,11 @@ class ActionOutOfScope(FrontlineAction):
         from bot.kb.service import looks_like_question
 
         text = (tracker.latest_message or {}).get("text") or ""
+        # A question for HR, facilities or finance: name where to go (config/other_teams.yml).
+        from actions.support_chat import other_teams, point_to_other_team
+
+        if point_to_other_team(other_teams(self), text, dispatcher):  # type: ignore[arg-type]
+            return []
         if looks_like_question(text):
             events = await answer_from_kb(self.services, dispatcher, tracker, text)
             if events is not None:

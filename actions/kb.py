@@ -190,8 +190,8 @@ class ActionKbFeedback(FrontlineAction):
         helpful: Optional[bool] = None
         if intent == KB_FEEDBACK_INTENT:
             helpful = True if value in YES_VALUES else False if value in NO_VALUES else None
-        elif intent in (AFFIRM_INTENT, DENY_INTENT) and action_before_latest_message(tracker) in KB_ANSWER_ACTIONS:
-            helpful = intent == AFFIRM_INTENT
+        elif intent in (AFFIRM_INTENT, DENY_INTENT, "problem_solved", "not_fixed") and action_before_latest_message(tracker) in KB_ANSWER_ACTIONS:
+            helpful = intent in (AFFIRM_INTENT, "problem_solved")
         last = tracker.get_slot(KB_LAST_SLOT)
         if helpful is None or not isinstance(last, dict) or not last.get("answer_id"):
             dispatcher.utter_message(response="utter_anything_else")
@@ -213,3 +213,8 @@ class ActionKbFeedback(FrontlineAction):
             )
         dispatcher.utter_message(text=text, buttons=topics + [human_button()])
         return [SlotSet(KB_LAST_SLOT, None)]
+
+
+def _answer_pending(tracker: Tracker) -> bool:
+    """True when the bot's last action before this message showed a KB answer."""
+    return action_before_latest_message(tracker) in KB_ANSWER_ACTIONS

@@ -23,6 +23,7 @@ from bot.contract import (
     TICKET_REF_ENTITY,
 )
 from bot.tickets.requester import Reply, added_reply, ask_for_information
+from bot.db.repositories import Ticket
 from bot.security.escape import ticket_reference
 
 REFERENCE = re.compile(r"\bSUP[-\s]?(\d{3,})\b", re.IGNORECASE)
@@ -66,6 +67,22 @@ async def request_human(services: Services, dispatcher: CollectingDispatcher, tr
         category=category, team=team, priority="normal",
         summary="", reason="user_request", answers={}, trail=[],
     )
+
+
+class TicketAction(FrontlineAction):
+    """An action about the person's own tickets; the ownership rules are in bot.tickets.requester."""
+
+    def own_ticket(self, tracker: Tracker, reference: str) -> Optional[Ticket]:
+        """The ticket if the person talking opened it (or it belongs to this conversation)."""
+        return self.services.requester_tickets.own_ticket(requester_of(tracker), reference)
+
+    def open_tickets(self, tracker: Tracker) -> List[Ticket]:
+        """The person's open tickets, newest first."""
+        return self.services.requester_tickets.open_tickets(requester_of(tracker))
+
+    def status_line(self, ticket: Ticket) -> str:
+        """``SUP-1042`` (the problem) is being worked on by Dana."""
+        return self.services.requester_tickets.status_line(ticket)
 
 
 class ActionRequestHuman(FrontlineAction):

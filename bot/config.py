@@ -433,6 +433,12 @@ class Settings:
     priority_rules_file: Path = setting(
         "FRONTLINE_PRIORITY_RULES", _project_path("config/priority_rules.yml"), "config/priority_rules.yml",
         "Ticket priority rules (keywords, VIP list, many tickets for one flow); re-read on change.")
+    teams_file: Path = setting(
+        "FRONTLINE_TEAMS", _project_path("config/teams.yml"), "config/teams.yml",
+        "Teams' first-response targets per priority, the service desk's phone and e-mail, and the flows that ask for a contact route; re-read on change.")
+    other_teams_file: Path = setting(
+        "FRONTLINE_OTHER_TEAMS", _project_path("config/other_teams.yml"), "config/other_teams.yml",
+        "Directory of teams outside IT (HR, facilities, finance) the bot points people to; re-read on change.")
     ticket_webhook_url: Optional[str] = setting(
         "FRONTLINE_TICKET_WEBHOOK_URL", _optional(strip=True), "unset",
         "Send every ticket event as signed JSON to this URL (through the delivery outbox, with retries).")

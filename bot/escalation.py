@@ -17,6 +17,7 @@ from bot.tickets.priority import PriorityContext, PriorityDecision, requester_ke
 from bot.tickets.summary import KbShown, LabelOf, TicketContext, summarise, user_words
 
 Clock = Callable[[], datetime]
+GENERAL = "general"  # the category of a ticket opened without a flow ("talk to a human")
 
 
 class PriorityPolicy(Protocol):
@@ -139,7 +140,8 @@ class EscalationService:
                 requester_keys=requester_keys(request.requester_id, request.requester_name, request.requester_aliases),
                 flow=request.category,
                 team=request.team,
-                open_same_flow=lambda window: self._tickets.count_open_since(request.category, now - window),
+                # "general" tickets (a person asked for, no flow) share no problem: never a surge.
+                open_same_flow=lambda window: 0 if request.category == GENERAL else self._tickets.count_open_since(request.category, now - window),
             )
         )
         summary = summarise(context, decision.priority, decision.reasons, self._label_of)
@@ -226,18 +228,40 @@ class HandoffStarter(Protocol):
         ...
 
 
-def hand_over(escalations: EscalationService, handoff: HandoffStarter, request: EscalationRequest) -> HandedOver:
+# Asked after escalating a flow whose problem may cut off the usual routes (config/teams.yml,
+# ask_contact_route): locked out of the account, e-mail or MFA. The answer is a give_phone turn.
+CONTACT_ROUTE_QUESTION = (
+    "Since your account or e-mail may be what's not working: **how should the engineer reach you?** "
+    "Type a phone number (for example \"call me on 07700 900123\") or another e-mail address, and "
+    "I'll add it to the ticket."
+)
+
+
+def hand_over(
+    escalations: EscalationService, handoff: HandoffStarter, request: EscalationRequest, ask_contact_route: bool = False
+) -> HandedOver:
     """Open or update the requester's ticket, start the live handoff and word the reply.
 
     Nothing here waits for Slack or an external ticket system: the desk post and the sink
     deliveries happen in the background worker (wake it after this).
+
+    Args:
+        escalations: opens or updates the ticket.
+        handoff: starts the live handoff (or says when the desk will answer).
+        request: everything the conversation learned.
+        ask_contact_route: ask how the engineer should reach the person (their account, e-mail
+            or MFA may be what is broken).
     """
     result = escalations.escalate(request)
     start = handoff.open(result.ticket)
     if result.created:
         text = start.text
+        if ask_contact_route:
+            text += "\n\n" + CONTACT_ROUTE_QUESTION
     else:
-        text = f"You already have an open ticket for this, **{result.ticket.reference}** — I've added what we just tried to it."
+        # Honest about what is added: the questions and answers only when there were some.
+        added = "what we just went through" if request.trail else "this conversation"
+        text = f"You already have an open ticket for this, **{result.ticket.reference}** — I've added {added} to it."
         if start.mode == "live" and start.handoff is not None and start.handoff.state == "claimed":
             text += f" {start.handoff.engineer_name or 'An engineer'} is already on it."
     return HandedOver(result, text, start.mode == "live")

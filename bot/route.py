@@ -26,6 +26,14 @@ DECISIONS = {
     "ticket_status": "ticket status",
     "kb_question": "knowledge base (best article if confident enough, else says it found nothing)",
     "kb_feedback": "knowledge-base feedback (records whether the last answer helped)",
+    "ticket_add_info": "add information to a ticket",
+    "problem_solved": "that worked (feedback on the last answer, or tells the engineer on the open ticket)",
+    "not_fixed": "still not working (reopens a resolved flow, else adds to the open ticket or asks what is happening)",
+    "ask_eta": "when they will hear back (team response target and support hours)",
+    "mark_urgent": "raise the open ticket's priority (records why)",
+    "give_phone": "contact number onto the ticket",
+    "ask_phone": "the service desk's phone number",
+    "other_team": "another team (HR, facilities, finance) from config/other_teams.yml",
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Tuple
 
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.repositories import FlowRunStore
+from bot.db.repositories import FlowRunStore, TicketStore
 from bot.escalation import EscalationService
 from bot.flows.loading.repository import FlowRepository
 from bot.flows.runtime.checks import default_checks
@@ -24,6 +24,11 @@ from bot.kb.service import KbService, KbWarmUp, build_knowledge_base
 from bot.privacy.service import PrivacyService
 from bot.privacy.wiring import build_redactor
 from bot.security.ticket_limits import TicketLimits, build_ticket_limits
+from bot.handoff.calendar import SupportCalendarFile
+from bot.handoff.store import HandoffStore
+from bot.support.eta import ReplyPromises
+from bot.support.other_teams import OtherTeamsFile
+from bot.support.teams import TeamsFile
 from bot.tickets.requester import RequesterTickets
 from bot.tickets.worker import BackgroundWorker
 from bot.wiring.handoff import build_slack_desk
@@ -54,6 +59,12 @@ class Services:
         requester_tickets: a person's own tickets: status, which ticket takes information.
         worker: posts waiting tickets and delivers the outbox in the background; woken after a
             ticket is opened.
+        tickets: the ticket store (priority changes and contact details added from the chat).
+        handoffs: live handoffs by ticket (who is working on it).
+        calendar: the support hours.
+        promises: "expect a reply by …" from the teams' response targets.
+        teams: config/teams.yml (targets, the desk's phone, flows that ask for a contact route).
+        other_teams: config/other_teams.yml (HR, facilities, finance).
     """
 
     settings: Settings
@@ -67,8 +78,14 @@ class Services:
     handoff: HandoffService
     requester_tickets: RequesterTickets
     worker: BackgroundWorker
+    tickets: TicketStore
+    handoffs: HandoffStore
+    calendar: SupportCalendarFile
+    promises: Optional[ReplyPromises] = None
     ticket_limits: Optional[TicketLimits] = None
     privacy: Optional[PrivacyService] = None
+    teams: Optional[TeamsFile] = None
+    other_teams: Optional[OtherTeamsFile] = None
 
     def background(self) -> Tuple[Any, ...]:
         """What runs beside the action server: the ticket worker and the KB model warm-up."""
@@ -107,8 +124,14 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         handoff=ticketing.handoff,
         requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
         worker=ticketing.worker,
+        tickets=ticketing.tickets,
+        handoffs=ticketing.handoffs,
+        calendar=ticketing.calendar,
+        promises=ticketing.promises,
         ticket_limits=build_ticket_limits(settings.lock_store_url, settings.tickets_per_hour),
         privacy=PrivacyService(sessions, ticketing.tickets, build_redactor(settings), clock),
+        teams=ticketing.promises.teams if ticketing.promises else TeamsFile(settings.teams_file),
+        other_teams=OtherTeamsFile(settings.other_teams_file),
     )
 
 

@@ -614,6 +614,48 @@ class TicketStore:
             self._recorded(session, row, event)
             return _ticket(row)
 
+    def set_priority(self, ticket_id: int, priority: str, actor: str, body: str = "") -> Ticket:
+        """Change a ticket's priority and record why as a ``note`` event.
+
+        The event's data is ``{"priority": {"from": old, "to": new}}`` (the event kinds are a
+        database constraint, so a priority change is a note with structured data). Setting the
+        current priority again changes nothing and records no event.
+
+        Args:
+            ticket_id: the ticket's database id.
+            priority: low, normal, high or urgent.
+            actor: who changed it (the requester when they ask for it).
+            body: why, in words (stored on the event).
+
+        Returns:
+            The updated ticket.
+
+        Raises:
+            ValueError: for an unknown priority.
+            TicketNotFound: if there is no such ticket.
+        """
+        _check_choice("priority", priority, TICKET_PRIORITIES)
+        now = self._now()
+        with self._session_factory.begin() as session:
+            self._lock(session, ticket_id)
+            row = session.get(TicketRow, ticket_id, populate_existing=True)
+            previous = row.priority
+            if previous == priority:
+                return _ticket(row)
+            row.priority = priority
+            row.updated_at = now
+            event = TicketEventRow(
+                ticket_id=ticket_id,
+                kind="note",
+                actor=actor,
+                body=body,
+                data={"priority": {"from": previous, "to": priority}},
+                created_at=now,
+            )
+            session.add(event)
+            self._recorded(session, row, event)
+            return _ticket(row)
+
     def assign(self, ticket_id: int, assignee: Optional[str], actor: str) -> Ticket:
         """Set (or clear, with None) a ticket's assignee and record an ``assigned`` event.
 

@@ -41,7 +41,7 @@ def joined(engineer: Engineer, reference: str, channel: str) -> List[BotMessage]
         BotMessage(
             text=(
                 f"**{engineer.name}**, an IT engineer, has joined the conversation about {reference}. "
-                "They can see everything we tried; anything you write now goes straight to them."
+                "They have the ticket with everything you told me; anything you write now goes straight to them."
             )
         )
     ]
@@ -80,28 +80,49 @@ def ended(outcome: str, engineer: Optional[Engineer], reference: str, channel: s
     return messages
 
 
-def start_live(reference: str, team: str) -> str:
-    """The escalation reply when engineers are on duty."""
-    return (
+def seen(tried: bool) -> str:
+    """What the engineer will see, said honestly: what was tried only when something was."""
+    if tried:
+        return "They'll see what we went through, so you won't need to repeat it."
+    return "They'll see what you've told me here, so you won't need to repeat it."
+
+
+def _with(text: str, promise: str) -> str:
+    return f"{text} {promise}".strip() if promise else text
+
+
+def start_live(reference: str, team: str, tried: bool = True, promise: str = "") -> str:
+    """The escalation reply when engineers are on duty.
+
+    Args:
+        reference: the ticket reference.
+        team: the team as users know it.
+        tried: whether the bot tried anything (questions, checks, articles) before handing over.
+        promise: when and where they will hear back (:mod:`bot.support.eta`), if known.
+    """
+    return _with(
         f"I've opened ticket **{reference}** for the {team} team and asked the engineers on duty to "
-        "join this chat — please stay here, someone will be with you shortly. They can see everything "
-        "we tried, so you won't need to repeat anything."
+        f"join this chat — please stay here, someone will be with you shortly. {seen(tried)}",
+        promise,
     )
 
 
-def start_after_hours(reference: str, team: str, hours: str, next_open: str) -> str:
-    """The escalation reply outside support hours."""
+def start_after_hours(reference: str, team: str, hours: str, next_open: str, tried: bool = True, promise: str = "") -> str:
+    """The escalation reply outside support hours (``promise`` replaces the generic "from
+    <next opening>" when the team's response target is known)."""
+    # A promise made outside hours already says when the engineers work (bot/support/eta.py).
+    when = promise or (f"Our engineers work {hours}, so nobody can join right now. "
+                       f"Expect an answer from {next_open}; they'll reply here.")
     return (
-        f"I've opened ticket **{reference}** for the {team} team. Our engineers work {hours}, so nobody "
-        f"can join right now: expect an answer from {next_open}. They'll reply here and can see "
-        "everything we tried. You can ask me \"what's the status of my ticket?\" at any time."
+        f"I've opened ticket **{reference}** for the {team} team. {when} {seen(tried)} "
+        "You can ask me \"what's the status of my ticket?\" at any time."
     )
 
 
-def start_queued(reference: str, team: str) -> str:
+def start_queued(reference: str, team: str, tried: bool = True, promise: str = "") -> str:
     """The escalation reply when no live desk is configured."""
     return (
-        f"I've opened ticket **{reference}** for the {team} team. An engineer will pick it up and get "
-        "back to you — you won't need to repeat anything, they can see everything we tried. You can "
-        "ask me \"what's the status of my ticket?\" at any time."
+        f"I've opened ticket **{reference}** for the {team} team. "
+        + (promise or "An engineer will pick it up and get back to you.")
+        + f" {seen(tried)} You can ask me \"what's the status of my ticket?\" at any time."
     )

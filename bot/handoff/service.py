@@ -58,6 +58,25 @@ class Calendar(Protocol):
         ...
 
 
+class Promises(Protocol):
+    """Team names and reply promises (see :class:`bot.support.eta.ReplyPromises`)."""
+
+    def team_name(self, team: str) -> str:
+        """How the team is named to users."""
+        ...
+
+    def text(self, ticket: Ticket, now: datetime) -> str:
+        """When and where the person will hear back about ``ticket``."""
+        ...
+
+
+def was_tried(ticket: Ticket) -> bool:
+    """Whether the bot tried anything before this ticket: questions, checks or articles."""
+    details = ticket.details or {}
+    steps = [s for s in details.get("steps") or [] if s.get("kind") not in ("escalate", "link", "call")]
+    return bool(details.get("questions") or details.get("kb") or steps)
+
+
 @dataclass(frozen=True)
 class HandoffStart:
     """What happened to a fresh escalation, and what to tell the user.
@@ -110,6 +129,7 @@ class HandoffService:
         users: pushes messages into users' conversations.
         calendar: support hours.
         clock: returns aware UTC datetimes.
+        promises: team names and "expect a reply by …" sentences (None: generic wording).
     """
 
     def __init__(
@@ -120,6 +140,7 @@ class HandoffService:
         users: UserChannel,
         calendar: Calendar,
         clock: Clock,
+        promises: Optional[Promises] = None,
     ) -> None:
         self.tickets = tickets
         self.handoffs = handoffs
@@ -127,6 +148,7 @@ class HandoffService:
         self.users = users
         self.calendar = calendar
         self.clock = clock
+        self.promises = promises
         self._background: Set["asyncio.Task[Any]"] = set()
 
     # -- opening ------------------------------------------------------------------------------
@@ -136,19 +158,22 @@ class HandoffService:
 
         Nothing is sent to the desk here: :meth:`post_pending` does that in the background.
         """
+        now = self.clock()
+        tried = was_tried(ticket)
+        team = self.promises.team_name(ticket.team) if self.promises else ticket.team
+        promise = self.promises.text(ticket, now) if self.promises else ""
         if self.desk is None:
-            return HandoffStart("queued", messages.start_queued(ticket.reference, ticket.team), None)
+            return HandoffStart("queued", messages.start_queued(ticket.reference, team, tried, promise), None)
         existing = self.handoffs.for_ticket(ticket.id)
         handoff = existing or self.handoffs.open(ticket.id, ticket.conversation_id, ticket.channel)
-        now = self.clock()
         if handoff.state == "claimed":
             text = (f"**{ticket.reference}** is already with {handoff.engineer_name or 'an engineer'} — "
                     "I've added what we just tried to it.")
             return HandoffStart("live", text, handoff)
         if self.calendar.is_open(now):
-            return HandoffStart("live", messages.start_live(ticket.reference, ticket.team), handoff)
+            return HandoffStart("live", messages.start_live(ticket.reference, team, tried, promise), handoff)
         text = messages.start_after_hours(
-            ticket.reference, ticket.team, self.calendar.describe_hours(), self.calendar.describe_next(now)
+            ticket.reference, team, self.calendar.describe_hours(), self.calendar.describe_next(now), tried, promise
         )
         return HandoffStart("after_hours", text, handoff)
 

@@ -109,7 +109,7 @@ class RequesterTickets:
         handoff = self.handoffs.for_ticket(ticket.id)
         if ticket.status == "claimed" and handoff is not None and handoff.engineer_name:
             status += f" by {handoff.engineer_name}"
-        topic = ticket.summary.split(".")[0][:90]
+        topic = ticket.summary.split("\n")[0].split(". ")[0].rstrip(".")[:90]  # the first fact: the problem
         return f"**{ticket.reference}** ({topic}) is {status}"
 
     def status(self, requester: Requester, reference: Optional[str]) -> Reply:

@@ -1,8 +1,9 @@
-"""What an engineer reads first: a one-paragraph summary of the conversation, and the details.
+"""What an engineer reads first: a summary of the conversation written for them, and the details.
 
 :func:`summarise` turns everything the bot learned (the problem, entities, the flow trail with
 each question and answer, knowledge-base articles shown and the feedback on them, the
-transcript) into the ticket's ``summary`` (one paragraph of plain text) and ``details`` (JSON).
+transcript) into the ticket's ``summary`` (key facts first, one per line, then ``question →
+answer`` lines) and ``details`` (JSON).
 """
 
 from __future__ import annotations
@@ -140,7 +141,13 @@ def steps_taken(trail: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
 
 def summarise(context: TicketContext, priority: str, priority_reasons: Sequence[str] = (),
               label_of: Optional[LabelOf] = None) -> "Summary":
-    """Build the ticket's summary paragraph and details.
+    """Build the ticket's summary for the engineer, and its details.
+
+    The summary starts with the key facts, one per line (the problem, the person's own words,
+    why it came to a person, what the flow noted, the details recognised), then
+    one ``question → answer`` line per question asked, the knowledge-base articles shown, the
+    person's latest words and the priority. Who asked and on which channel are ticket fields of their own, so the
+    text never starts with a sender id or a channel name.
 
     Args:
         context: what the bot learned.
@@ -149,43 +156,48 @@ def summarise(context: TicketContext, priority: str, priority_reasons: Sequence[
         label_of: resolves button values to labels (see :func:`questions_and_answers`).
 
     Returns:
-        The summary paragraph and the details document.
+        The summary text and the details document.
     """
-    who = context.requester_name or context.requester_id
-    topic = context.flow_description.rstrip(".") if context.flow_description else (
-        "an IT problem" if context.category == "general" else context.category.replace("_", " ")
-    )
-    if context.flow_description:
-        topic = topic[0].lower() + topic[1:] if len(topic) > 1 and topic[1].islower() else topic
-    sentences = [f"{who} (via {context.channel}) needs help with {topic}"]
     words = user_words(context.transcript)
-    if words:
-        sentences.append(f"In their words: “{_clip(words[0])}”")
-    sentences.append(f"Handed to a person because {REASONS.get(context.reason, context.reason)}")
+    if context.flow_description:
+        topic = context.flow_description.rstrip(".")
+    elif context.category != "general":
+        topic = context.category.replace("_", " ").capitalize()
+    elif words:
+        topic = f"Asked for a person about: “{_clip(words[0], 100)}”"
+    else:
+        topic = "Asked for a person"
+    lines = [_sentence(topic)]
+    if words and (context.flow_description or context.category != "general"):
+        lines.append(f"In their words: “{_clip(words[0])}”")
+    lines.append(_sentence(f"Handed to a person because {REASONS.get(context.reason, context.reason)}"))
     if context.flow_summary:
-        sentences.append(_sentence(_clip(context.flow_summary, 300)))
+        lines.append(_sentence(_clip(context.flow_summary, 300)))
     known = [f"{ENTITY_LABELS.get(k, k.replace('_', ' '))} {v}" for k, v in context.entities.items() if v]
     if known:
-        sentences.append("Details: " + ", ".join(known))
+        lines.append("Details: " + ", ".join(known) + ".")
     qa = questions_and_answers(context.trail, label_of)
     if qa:
         shown = qa[:MAX_ANSWERS]
-        parts = [f"{_clip(str(item['question'] or item['step']), 80).rstrip('?')}? {item['label']}" for item in shown]
-        more = f" (+{len(qa) - len(shown)} more)" if len(qa) > len(shown) else ""
-        sentences.append("Answers: " + "; ".join(parts) + more)
+        lines.append("Questions and answers:")
+        lines.extend(f"- {_clip(str(item['question'] or item['step']), 100).rstrip('?')}? → {item['label']}" for item in shown)
+        if len(qa) > len(shown):
+            lines.append(f"- (+{len(qa) - len(shown)} more in the details)")
     if context.kb:
         shown_kb = []
         for item in context.kb:
             verdict = {True: "helped", False: "did not help"}.get(item.helpful, "no feedback")  # type: ignore[arg-type]
             titles = ", ".join(f"“{t}”" for t in list(item.articles)[:2]) or "nothing found"
             shown_kb.append(f"{titles} ({verdict})")
-        sentences.append("Knowledge base shown: " + "; ".join(shown_kb))
+        lines.append("Knowledge base shown: " + "; ".join(shown_kb) + ".")
+    elif not qa:
+        lines.append("Nothing was tried before the handover.")
     later = words[1:]
     if later and context.reason == "user_request":
-        sentences.append(f"Latest message: “{_clip(later[-1])}”")
+        lines.append(f"Latest message: “{_clip(later[-1])}”")
+    # Last, as before: the ticket's priority field is shown next to the summary anyway.
     raised_by = [reason.split(":", 1)[0] for reason in priority_reasons if "raised to" in reason]
-    sentences.append(f"Priority {priority}" + (f" ({', '.join(raised_by)})" if raised_by else ""))
-    paragraph = " ".join(_sentence(s) for s in sentences)
+    lines.append(f"Priority {priority}" + (f" ({', '.join(raised_by)})" if raised_by else "") + ".")
     details: Dict[str, Any] = {
         "reason": context.reason,
         "problem": {"category": context.category, "description": context.flow_description,
@@ -199,12 +211,12 @@ def summarise(context: TicketContext, priority: str, priority_reasons: Sequence[
         "transcript": list(context.transcript),
         "priority_reasons": list(priority_reasons),
     }
-    return Summary(paragraph, details)
+    return Summary("\n".join(lines), details)
 
 
 @dataclass(frozen=True)
 class Summary:
-    """A ticket's summary paragraph and its details document."""
+    """A ticket's summary text and its details document."""
 
     text: str
     details: Dict[str, Any]

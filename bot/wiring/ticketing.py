@@ -25,6 +25,8 @@ from bot.privacy.desk import RedactingDesk
 from bot.privacy.retention import RetentionJob
 from bot.privacy.tables import install_redaction
 from bot.privacy.wiring import build_redactor
+from bot.support.eta import ReplyPromises
+from bot.support.teams import TeamsFile
 from bot.tickets.dispatcher import Backoff, OutboxDispatcher
 from bot.tickets.outbox import OutboxStore, OutboxWriter
 from bot.tickets.priority import PriorityRulesFile
@@ -51,6 +53,7 @@ class Ticketing:
         outbox: the delivery outbox.
         dispatcher: delivers the outbox.
         worker: runs the dispatcher and posts waiting tickets, in the background.
+        promises: team names and "expect a reply by …" sentences (config/teams.yml).
     """
 
     tickets: TicketStore
@@ -63,6 +66,7 @@ class Ticketing:
     outbox: OutboxStore
     dispatcher: OutboxDispatcher
     worker: BackgroundWorker
+    promises: Optional[ReplyPromises] = None
 
 
 def build_ticketing(
@@ -106,8 +110,10 @@ def build_ticketing(
     priority = PriorityRulesFile(settings.priority_rules_file)
     calendar = SupportCalendarFile(settings.support_hours_file)
     handoffs = HandoffStore(sessions, clock)
+    promises = ReplyPromises(TeamsFile(settings.teams_file), calendar)
     handoff = HandoffService(
-        tickets, handoffs, desk, users or RasaConversationApi(settings.rasa_api_url, settings.api_token), calendar, clock
+        tickets, handoffs, desk, users or RasaConversationApi(settings.rasa_api_url, settings.api_token), calendar, clock,
+        promises,
     )
     outbox = OutboxStore(sessions, clock)
     dispatcher = OutboxDispatcher(
@@ -131,4 +137,5 @@ def build_ticketing(
         outbox=outbox,
         dispatcher=dispatcher,
         worker=BackgroundWorker(jobs, WORKER_INTERVAL),
+        promises=promises,
     )

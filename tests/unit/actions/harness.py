@@ -116,6 +116,10 @@ def build_services(tmp_path: Path, *, flows_dir: Optional[Path] = None, kb: Opti
         handoff=ticketing.handoff,
         requester_tickets=RequesterTickets(ticketing.tickets, ticketing.handoffs),
         worker=ticketing.worker,
+        tickets=ticketing.tickets,
+        handoffs=ticketing.handoffs,
+        calendar=ticketing.calendar,
+        promises=ticketing.promises,
     )
     return World(services, ticketing, desk, users, kb)
 

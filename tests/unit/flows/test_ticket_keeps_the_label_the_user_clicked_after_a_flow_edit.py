@@ -51,7 +51,7 @@ def test_summary_shows_the_label_clicked_not_the_edited_one(
                             flow_description="VPN won't connect", trail=trail)
     summary = summarise(context, "normal", (), label_of)
 
-    assert "Which VPN client are you using? Cisco AnyConnect" in summary.text
+    assert "Which VPN client are you using? → Cisco AnyConnect" in summary.text  # engineer-first Q → A lines (#15)
     assert "legacy" not in summary.text
     assert summary.details["questions"][0]["label"] == "Cisco AnyConnect"
 

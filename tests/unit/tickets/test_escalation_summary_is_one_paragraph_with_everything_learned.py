@@ -1,4 +1,5 @@
-"""The ticket summary is one paragraph an engineer can act on; the details carry the rest."""
+"""The ticket summary is written for the engineer (key facts first, then question → answer
+lines, no sender id or channel); the details carry the rest."""
 
 from bot.tickets.summary import KbShown, TicketContext, questions_and_answers, summarise
 
@@ -35,18 +36,25 @@ def context(**changes) -> TicketContext:
     return TicketContext(**values)
 
 
-def test_summary_is_a_single_paragraph_naming_problem_words_answers_and_kb() -> None:
+def test_summary_puts_key_facts_first_then_question_answer_lines_and_kb() -> None:
     summary = summarise(context(), "high", ["flow priority: normal", "outage words: raised to high"], label_of)
     text = summary.text
-    assert "\n" not in text
-    assert text.startswith("Sam Lee (via rest) needs help with VPN won't connect")
-    assert "“I can't connect to the VPN, error 0x80070005”" in text
+    lines = text.split("\n")
+    assert lines[0] == "VPN won't connect, keeps dropping, or is very slow."
+    assert "In their words: “I can't connect to the VPN, error 0x80070005”" in lines
     assert "the troubleshooting steps did not fix it" in text
     assert "error code 0x80070005" in text
-    assert "Which VPN client are you using? Cisco AnyConnect" in text
-    assert "Did that fix it? no" in text
+    qa = lines.index("Questions and answers:")
+    assert lines[qa + 1:qa + 4] == ["- Which VPN client are you using? → Cisco AnyConnect",
+                                    "- What happens? → It won't connect at all", "- Did that fix it? → no"]
+    assert lines.index("Details: error code 0x80070005, app anyconnect.") < qa  # key facts come before the answers
     assert "“vpn-keeps-disconnecting” (did not help)" in text
     assert text.endswith("Priority high (outage words).")
+
+
+def test_summary_names_neither_the_sender_id_nor_the_channel() -> None:
+    text = summarise(context(), "normal", label_of=label_of).text
+    assert "rest-42" not in text and "Sam Lee" not in text and "via rest" not in text
 
 
 def test_details_carry_entities_questions_trail_kb_and_transcript() -> None:
@@ -68,8 +76,10 @@ def test_request_for_a_human_without_a_flow_reads_naturally() -> None:
                   {"from": "user", "text": "talk to a human", "at": 2}]
     summary = summarise(context(category="general", reason="user_request", flow_description=None, flow_summary=None,
                                 entities={}, trail=[], kb=[], transcript=transcript, requester_name=None), "normal")
-    assert summary.text.startswith("rest-42 (via rest) needs help with an IT problem.")
+    assert summary.text.startswith("Asked for a person about: “printer on floor 3 jams”.")
+    assert "rest-42" not in summary.text
     assert "they asked for a person" in summary.text
+    assert "Nothing was tried before the handover." in summary.text
     assert "Latest message: “talk to a human”" in summary.text
 
 
