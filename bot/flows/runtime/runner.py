@@ -86,13 +86,8 @@ class Run:
     # -- results and helpers -------------------------------------------------------------------
 
     @property
-    def active(self) -> bool:
-        """Whether a flow is running (False before ``start`` and after every flow has ended)."""
-        return self._state is not None
-
-    @property
     def state(self) -> Dict[str, Any]:
-        """The running flow's state (see the module docstring); only while :attr:`active`.
+        """The running flow's state (see the module docstring); only while a flow runs.
 
         Raises:
             RuntimeError: if no flow is running.
