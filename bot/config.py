@@ -460,11 +460,13 @@ class Settings:
 
     rest_token: Optional[str] = setting(
         "FRONTLINE_REST_TOKEN", _optional(), "unset (REST open on loopback only)",
-        "Bearer token the REST channel requires (`Authorization: Bearer …`); unset, the REST channel answers only when FRONTLINE_HOST is a loopback address, and is off otherwise (docs/security.md). Secret.",
+        "Bearer token the REST channel requires (`Authorization: Bearer …`); unset, the REST channel answers only when "
+        "FRONTLINE_HOST is a loopback address, and is off otherwise (docs/security.md). Secret.",
         secret=True)
     widget_identity_secret: Optional[str] = setting(
         "FRONTLINE_WIDGET_IDENTITY_SECRET", _optional(), "unset (no verified widget users)",
-        "Shared secret for widget identity verification: the host site passes `user_id` and `user_hash` = HMAC-SHA256(secret, user_id) in hex (docs/security.md). Secret.",
+        "Shared secret for widget identity verification: the host site passes `user_id` and `user_hash` = "
+        "HMAC-SHA256(secret, user_id) in hex (docs/security.md). Secret.",
         secret=True)
     engineers_group: Optional[str] = setting(
         "FRONTLINE_ENGINEERS_GROUP", _optional(strip=True), "unset (members of the engineers' channel)",
@@ -486,7 +488,8 @@ class Settings:
         "New tickets one requester may open per hour (updates to an open ticket are not counted).")
     privacy_policy_file: Path = setting(
         "FRONTLINE_PRIVACY_POLICY", _project_path("config/privacy.yml"), "config/privacy.yml",
-        "What is done with each kind of personal data (email, phone, card, IBAN, IP, national ID, password, API key) before storage: mask, hash or keep (docs/privacy.md).")
+        "What is done with each kind of personal data (email, phone, card, IBAN, IP, national ID, password, API key) "
+        "before storage: mask, hash or keep (docs/privacy.md).")
     privacy_hash_key: Optional[str] = setting(
         "FRONTLINE_PRIVACY_HASH_KEY", _optional(), "unset",
         "Key of the HMAC used by the `hash` privacy action (without it the hash is plain SHA-256). Secret.", secret=True)

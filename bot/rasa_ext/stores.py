@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Awaitable, Callable, Optional, Text, TypeVar
+from typing import Any, Callable, Coroutine, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import create_engine_kwargs
@@ -42,6 +42,8 @@ T = TypeVar("T")
 
 class UrlSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore configured by an SQLAlchemy URL (``host`` carries the URL)."""
+
+    engine: sa.engine.Engine  # created by SQLTrackerStore.__init__, replaced below for servers
 
     def __init__(
         self,
@@ -73,7 +75,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    async def _in_thread(self, work: Callable[[], Awaitable[T]]) -> T:
+    async def _in_thread(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run one of the parent's (blocking) coroutines in a worker thread; mark the turn on failure."""
 
         def run() -> T:

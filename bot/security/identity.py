@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional, Tuple, TypeGuard
 
 REST_PREFIX = "rest:"
 WEB_PREFIX = "web:"
@@ -40,7 +40,7 @@ def web_conversation(session_id: str) -> str:
     return WEB_PREFIX + session_id
 
 
-def valid_raw_sender(sender: Any) -> bool:
+def valid_raw_sender(sender: Any) -> TypeGuard[str]:
     """True for a usable REST ``sender``: a non-empty string of at most 128 printable characters."""
     return (
         isinstance(sender, str)

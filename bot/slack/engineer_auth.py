@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable, FrozenSet, Optional, Tuple
+from typing import Callable, FrozenSet, Optional, Set, Tuple
 
 from bot.slack.client import SlackClient
 
@@ -72,7 +72,7 @@ class EngineerAuthorizer:
             return members
 
     async def _fetch(self) -> Tuple[FrozenSet[str], bool]:
-        users = set()
+        users: Set[str] = set()
         complete = True
         cursor = ""
         for _ in range(MAX_PAGES):

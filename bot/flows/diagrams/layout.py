@@ -125,12 +125,14 @@ def _barycenter_pass(layers: List[List[str]], neighbours: Dict[str, List[str]],
     for n in order:
         reference = {node: i for i, node in enumerate(layers[n - 1 if order.step > 0 else n + 1])}
         current = {node: i for i, node in enumerate(layers[n])}
+        keys = {node: _barycenter(neighbours.get(node, []), reference, current[node]) for node in layers[n]}
+        layers[n].sort(key=keys.__getitem__)
 
-        def key(node: str) -> float:
-            linked = [reference[m] for m in neighbours.get(node, []) if m in reference]
-            return sum(linked) / len(linked) if linked else float(current[node])
 
-        layers[n].sort(key=key)
+def _barycenter(linked_nodes: List[str], reference: Dict[str, int], position: int) -> float:
+    """Mean position of a node's neighbours in the reference layer; its own position without any."""
+    linked = [reference[m] for m in linked_nodes if m in reference]
+    return sum(linked) / len(linked) if linked else float(position)
 
 
 def order_layers(layers: List[List[str]], adjacency: List[Tuple[str, str]],

@@ -254,7 +254,8 @@ def _port_offsets(edges: Sequence[Edge], layout: Layout) -> Dict[Tuple[int, str]
         for node_id, indexes in table.items():
             node = layout.nodes[node_id]
             indexes.sort(key=lambda i: layout.nodes[getattr(edges[i], other)].x)
-            for index, offset in zip(indexes, _spread(len(indexes), node.width)):
+            # one offset per edge: every list here got at least one index, so _spread gives as many
+            for index, offset in zip(indexes, _spread(len(indexes), node.width), strict=True):
                 offsets[(index, end)] = offset
     return offsets
 

@@ -91,7 +91,7 @@ class StepRun(Protocol):
     def search_kb(self, query: str, top: int) -> Sequence[Any]:
         """Knowledge-base articles (``title``, ``url``, ``snippet``) for ``query``."""
 
-    def run_check(self, name: str, args: Mapping[str, Any]) -> Any:
+    def run_check(self, name: str, args: Dict[str, Any]) -> Any:
         """Run the named check (raises KeyError if there is none)."""
 
 

@@ -27,7 +27,7 @@ from bot.flows.model import Location, Problem
 _cache_lock = threading.Lock()
 _cache: Dict[str, Tuple[Tuple[int, int], Any, Optional[str]]] = {}
 
-_JSON_TYPES = {
+_JSON_TYPES: Dict[str, str] = {
     "string": "text",
     "integer": "a whole number",
     "number": "a number",
@@ -237,7 +237,7 @@ def _explain(file: str, root: Any, error: Any) -> List[Problem]:
         return [problem(f"{subject} must be {value!r} (found {instance!r})")]
     if kind == "type":
         types = value if isinstance(value, list) else [value]
-        wanted = " or ".join(_JSON_TYPES.get(t, t) for t in types)
+        wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in types)
         keys = sorted(map(str, (error.schema.get("properties") or {}).keys()))
         if types == ["object"] and keys:
             wanted = f"a mapping with {', '.join(keys)}"

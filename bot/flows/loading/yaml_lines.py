@@ -47,15 +47,20 @@ class KeyLines:
         node = self._document(file)
         found: Optional[int] = None
         for item in path:
+            # ruamel's round-trip containers record where each key and item was written; plain
+            # ones (or a tree from elsewhere) have no such record, so there is no line to give.
+            positions = getattr(node, "lc", None)
+            if positions is None:
+                return None
             try:
                 if isinstance(item, int):
                     if not isinstance(node, list) or item >= len(node):
                         return None
-                    found = getattr(node, "lc").item(item)[0] + 1
+                    found = positions.item(item)[0] + 1
                 else:
                     if not isinstance(node, dict) or item not in node:
                         return None
-                    found = getattr(node, "lc").key(item)[0] + 1
+                    found = positions.key(item)[0] + 1
                 node = node[item]
             except (AttributeError, KeyError, TypeError):
                 return None

@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from bot.flows.kinds.escalate import first_escalation
 from bot.flows.kinds.registry import get as get_kind
+from bot.flows.kinds.registry import kind_of
 from bot.flows.model import Flow, FlowSet, Step
 from bot.flows.model.answers import read_yes_no
 from bot.flows.model.turns import (
@@ -165,7 +166,7 @@ class FlowEngine:
             self._restart(run, flow, announce=False)
             return run.result()
 
-        free_text = get_kind(step.kind).free_text(step)
+        free_text = kind_of(step.kind).free_text(step)  # known: _waiting_step checked it
         confident = turn.confidence >= self.switch_threshold
         intent = turn.intent if turn.button_value is None else None
         if intent in INTERRUPT_INTENTS and (confident or not free_text):

@@ -76,7 +76,8 @@ class Run:
         self.engine = engine
         self.flows = flows
         self.turn = turn
-        self.state: Optional[Dict[str, Any]] = copy.deepcopy(state) if state is not None else None
+        # None once every flow has ended (or before ``start``); ``state`` is for while one runs.
+        self._state: Optional[Dict[str, Any]] = copy.deepcopy(state) if state is not None else None
         self.messages: List[BotMessage] = []
         self.ended: List[FlowOutcome] = []
         self.escalation: Optional[Escalation] = None
@@ -84,11 +85,26 @@ class Run:
 
     # -- results and helpers -------------------------------------------------------------------
 
+    @property
+    def state(self) -> Dict[str, Any]:
+        """The running flow's state (see the module docstring); only while a flow runs.
+
+        Raises:
+            RuntimeError: if no flow is running.
+        """
+        if self._state is None:
+            raise RuntimeError("no flow is running in this turn")
+        return self._state
+
+    @state.setter
+    def state(self, value: Dict[str, Any]) -> None:
+        self._state = value
+
     def result(self) -> TurnResult:
         """The TurnResult for everything done in this run."""
         return TurnResult(
             messages=self.messages,
-            state=jsonable(self.state) if self.state is not None else None,
+            state=jsonable(self._state) if self._state is not None else None,
             ended=self.ended,
             escalation=self.escalation,
         )
@@ -96,7 +112,7 @@ class Run:
     @property
     def flow(self) -> Optional[Flow]:
         """The flow currently running (innermost while a call is active), if still loaded."""
-        return self.flows.get(self.state["flow"]) if self.state else None
+        return self.flows.get(self._state["flow"]) if self._state else None
 
     def now(self) -> str:
         """The engine clock's time as ISO text, for trail entries."""
@@ -108,7 +124,7 @@ class Run:
 
     def lookup(self, name: str) -> Any:
         """Answers first, then slots, then this turn's entities (conditions and templates)."""
-        answers = self.state["answers"] if self.state else {}
+        answers = self._state["answers"] if self._state else {}
         if name in answers:
             return answers[name]
         if self.turn.slots.get(name) is not None:
@@ -136,7 +152,7 @@ class Run:
                label: Optional[str] = None) -> Dict[str, Any]:
         """Append a trail entry (a step executed or an event such as restart) and return it."""
         entry = TrailEntry(
-            flow=self.state["flow"] if self.state else None,
+            flow=self._state["flow"] if self._state else None,
             step=step,
             kind=kind,
             text=text,
@@ -144,8 +160,8 @@ class Run:
             at=self.now(),
             label=label,
         ).to_json()
-        if self.state is not None:
-            self.state["trail"].append(entry)
+        if self._state is not None:
+            self._state["trail"].append(entry)
         return entry
 
     def own_trail(self) -> List[Dict[str, Any]]:
@@ -161,7 +177,7 @@ class Run:
 
     def run_from(self, step_id: str) -> None:
         """Execute steps from ``step_id`` until one waits for the user or every flow ends."""
-        while self.state is not None:
+        while self._state is not None:
             if step_id == END:
                 resumed = self.end_flow("resolved")
                 if resumed is None:
@@ -170,7 +186,7 @@ class Run:
                 continue
             flow = self.flow
             if flow is None:
-                self.fail(f"flow '{self.state['flow']}' is not loaded")
+                self.fail(f"flow '{self._state['flow']}' is not loaded")
                 return
             self.steps_run += 1
             if self.steps_run > MAX_STEPS_PER_TURN:
@@ -204,7 +220,7 @@ class Run:
         try:
             return bool(_parsed(condition).evaluate(self.lookup))
         except Exception:  # a bad condition must not crash the conversation (loader parses them)
-            logger.exception("cannot evaluate condition %r in flow %s", condition, self.state and self.state["flow"])
+            logger.exception("cannot evaluate condition %r in flow %s", condition, self._state and self._state["flow"])
             return False
 
     # -- asking and answering ------------------------------------------------------------------
@@ -309,7 +325,7 @@ class Run:
             frame = stack.pop()
             self.state["trail_from"] = frame["trail_from"]
             self.ended.append(FlowOutcome(frame["flow"], outcome, self.own_trail(), dict(self.state["answers"])))
-        self.state = None
+        self._state = None
         return None
 
     def end_all(self, outcome: str) -> None:

@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 # Paths whose findings are being cleared on another branch, with the reason. The test also fails
 # when such a path has become clean, so the entry is removed as soon as it can be.
-PENDING: Dict[str, str] = {
-    "bot/flows/": "branch arch-flows restructures bot/flows (issue #13); its ruff and mypy findings are fixed there",
-}
+PENDING: Dict[str, str] = {}
 
 
 def _run(*command: str) -> List[str]:

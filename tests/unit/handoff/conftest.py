@@ -1,5 +1,11 @@
-"""Handoff tests run on SQLite and PostgreSQL like the data layer's (same fixtures)."""
+"""Handoff tests run on SQLite and PostgreSQL like the data layer's (same fixtures), against the
+fake Slack Web API."""
 
+from typing import Iterator
+
+import pytest
+
+from tests.fake_slack import FakeSlackApi
 from tests.unit.db.conftest import (  # noqa: F401  (fixtures)
     FakeClock,
     clock,
@@ -11,3 +17,11 @@ from tests.unit.db.conftest import (  # noqa: F401  (fixtures)
     session_factory,
     sqlite_url,
 )
+
+
+@pytest.fixture
+def api() -> Iterator[FakeSlackApi]:
+    """A fake Slack Web API served over HTTP for the test, stopped afterwards."""
+    fake = FakeSlackApi().start()
+    yield fake
+    fake.stop()

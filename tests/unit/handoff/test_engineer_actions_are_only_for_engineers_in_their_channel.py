@@ -15,12 +15,7 @@ from bot.slack.engineer_auth import REFUSAL, EngineerAuthorizer
 from bot.slack.desk import notification_text
 from bot.slack.client import SlackClient
 from tests.fake_slack import BOT_TOKEN, FakeSlackApi, click_payload, posted_message
-from tests.unit.handoff.test_slack_desk_posts_tickets_and_handles_engineer_clicks_and_replies import (  # noqa: F401
-    ENGINEERS,
-    Desk,
-    api,
-    open_and_post,
-)
+from tests.unit.handoff.test_slack_desk_posts_tickets_and_handles_engineer_clicks_and_replies import Desk, open_and_post
 
 
 def test_a_click_by_someone_outside_the_engineers_channel_is_refused_politely(api: FakeSlackApi, session_factory: Any) -> None:

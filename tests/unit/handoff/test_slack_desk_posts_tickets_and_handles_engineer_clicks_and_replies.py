@@ -5,10 +5,9 @@ import asyncio
 import json
 import time
 from datetime import time as time_of_day
-from typing import Any, Dict, Iterator
+from typing import Any, Dict
 from urllib.parse import urlencode
 
-import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,13 +32,6 @@ ENGINEERS = "C0ENG"
 DETAILS = {"questions": [{"step": "ask_client", "question": "Which VPN client are you using?",
                           "answer": "anyconnect", "label": "Cisco AnyConnect"}],
            "kb": [{"query": "vpn drops", "articles": ["VPN keeps disconnecting"], "helpful": False}]}
-
-
-@pytest.fixture
-def api() -> Iterator[FakeSlackApi]:
-    fake = FakeSlackApi().start()
-    yield fake
-    fake.stop()
 
 
 class Desk:
