@@ -22,16 +22,20 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -42,7 +46,7 @@ INTENT_RANKING = "intent_ranking"
 PARTS_KEY = "embedding_head_parts"
 
 
-def sentence_vectors(messages: List[Message]) -> tuple[np.ndarray, List[int]]:
+def sentence_vectors(messages: list[Message]) -> tuple[np.ndarray, list[int]]:
     """The L2-normalised dense sentence features of ``messages`` and the indices that have one.
 
     Args:
@@ -51,8 +55,8 @@ def sentence_vectors(messages: List[Message]) -> tuple[np.ndarray, List[int]]:
     Returns:
         ``(vectors, indices)``: one row per message that has dense sentence features.
     """
-    rows: List[np.ndarray] = []
-    indices: List[int] = []
+    rows: list[np.ndarray] = []
+    indices: list[int] = []
     for index, message in enumerate(messages):
         _, sentence = message.get_dense_features(TEXT)
         if sentence is None:
@@ -80,8 +84,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def combine(
-    diet_ranking: List[Dict[str, Any]], head: Dict[str, float], weight: float, length: int
-) -> List[Dict[str, Any]]:
+    diet_ranking: list[dict[str, Any]], head: dict[str, float], weight: float, length: int
+) -> list[dict[str, Any]]:
     """The weighted mean of DIET's ranking and the head's probabilities, best first.
 
     Args:
@@ -93,7 +97,7 @@ def combine(
     Returns:
         A new ranking in Rasa's format.
     """
-    scores: Dict[str, float] = {}
+    scores: dict[str, float] = {}
     for entry in diet_ranking:
         name = entry.get(INTENT_NAME_KEY)
         if name:
@@ -111,23 +115,23 @@ class EmbeddingHead(GraphComponent):
     """Logistic regression on the sentence vector, averaged with DIET's ranking (see module doc)."""
 
     @staticmethod
-    def required_components() -> List[type]:
+    def required_components() -> list[type]:
         """It re-weighs DIET's ranking, so DIET must run first."""
         return [DIETClassifier]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """``weight`` of the head; ``C`` of the logistic regression; ``ranking_length``; ``max_iter``."""
         return {"weight": 0.5, "C": 10.0, "ranking_length": 10, "max_iter": 1000}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        classes: Optional[List[str]] = None,
-        coef: Optional[np.ndarray] = None,
-        intercept: Optional[np.ndarray] = None,
+        classes: list[str] | None = None,
+        coef: np.ndarray | None = None,
+        intercept: np.ndarray | None = None,
     ) -> None:
         """Keep the configuration and, once trained or loaded, the head's coefficients."""
         weight = float(config.get("weight", 0.5))
@@ -143,11 +147,11 @@ class EmbeddingHead(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "EmbeddingHead":
+    ) -> EmbeddingHead:
         """A new, untrained head (Rasa's graph interface)."""
         return cls(config, model_storage, resource)
 
@@ -185,12 +189,12 @@ class EmbeddingHead(GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "EmbeddingHead":
+    ) -> EmbeddingHead:
         """The head as trained (an untrained head passes DIET's ranking through)."""
         try:
             with model_storage.read_from(resource) as directory:
@@ -206,7 +210,7 @@ class EmbeddingHead(GraphComponent):
         assert self.coef is not None and self.intercept is not None
         return softmax(vectors @ self.coef.T + self.intercept)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Replace DIET's intent and ranking with the ensemble's.
 
         Messages without sentence features or without a DIET ranking pass unchanged.

@@ -1,7 +1,6 @@
 """The embedding head trains on sentence vectors, persists, and re-ranks DIET's intents by a weighted mean."""
 
 from pathlib import Path
-from typing import List, Optional
 
 import numpy as np
 import pytest
@@ -20,7 +19,7 @@ VPN = np.array([1.0, 0.1, 0.0, 0.0])
 PRINTER = np.array([0.0, 0.1, 1.0, 0.0])
 
 
-def message(text: str, vector: Optional[np.ndarray], intent: Optional[str] = None) -> Message:
+def message(text: str, vector: np.ndarray | None, intent: str | None = None) -> Message:
     msg = Message(data={TEXT: text, **({INTENT: intent} if intent else {})})
     if vector is not None:
         msg.add_features(Features(vector.reshape(1, -1), "sentence", TEXT, "MiniLMFeaturizer"))
@@ -29,14 +28,14 @@ def message(text: str, vector: Optional[np.ndarray], intent: Optional[str] = Non
 
 def training_data() -> TrainingData:
     rng = np.random.default_rng(0)
-    examples: List[Message] = []
+    examples: list[Message] = []
     for i in range(6):
         examples.append(message(f"vpn {i}", VPN + rng.normal(0, 0.05, 4), "vpn_connection"))
         examples.append(message(f"printer {i}", PRINTER + rng.normal(0, 0.05, 4), "printer_issue"))
     return TrainingData(training_examples=examples)
 
 
-def diet_says(msg: Message, ranking: List[tuple]) -> Message:
+def diet_says(msg: Message, ranking: list[tuple]) -> Message:
     entries = [{"name": n, "confidence": c} for n, c in ranking]
     msg.set(INTENT, entries[0])
     msg.set("intent_ranking", entries)
