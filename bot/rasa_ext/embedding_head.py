@@ -29,7 +29,6 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -113,11 +112,6 @@ def combine(
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class EmbeddingHead(GraphComponent):
     """Logistic regression on the sentence vector, averaged with DIET's ranking (see module doc)."""
-
-    @staticmethod
-    def required_components() -> list[type]:
-        """It re-weighs DIET's ranking, so DIET must run first."""
-        return [DIETClassifier]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
