@@ -192,6 +192,7 @@ def child_main(spec_path: Path, result_path: Path) -> int:
     processor = agent.processor
     target = processor.model_metadata.nlu_target
     outputs: Dict[str, List[List[Any]]] = {}
+    part_rows: Dict[str, List[Dict[str, Any]]] = {}
     t0 = time.monotonic()
     n = 0
     for name, texts in spec["eval"].items():
@@ -207,6 +208,9 @@ def child_main(spec_path: Path, result_path: Path) -> int:
                 second = ranking[1] if len(ranking) > 1 else {}
                 rows.append([top.get("name"), round(float(top.get("confidence") or 0.0), 5),
                              second.get("name"), round(float(second.get("confidence") or 0.0), 5)])
+                parts = message.get("embedding_head_parts")  # bot/rasa_ext/embedding_head.py
+                if parts:
+                    part_rows.setdefault(name, []).append(_compact_parts(parts))
         outputs[name] = rows
         n += len(texts)
     predict_seconds = time.monotonic() - t0
@@ -218,8 +222,42 @@ def child_main(spec_path: Path, result_path: Path) -> int:
         "stopped_by_budget": stats["stopped_by_budget"],
         "predictions": outputs,
     }
+    if part_rows:
+        result["ensemble_parts"] = part_rows
     result_path.write_text(json.dumps(result))
     return 0
+
+
+#: Head weights tried by the sweep (0 = DIET alone, 1 = the embedding head alone).
+SWEEP_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+
+
+def _compact_parts(parts: Dict[str, Any], keep: int = 10) -> Dict[str, List[List[Any]]]:
+    """DIET's ranking and the embedding head's top ``keep`` intents, for the ensemble weight sweep."""
+    diet = [[e["name"], round(float(e["confidence"]), 5)] for e in parts["diet"]]
+    head = sorted(parts["head"].items(), key=lambda item: item[1], reverse=True)[:keep]
+    return {"diet": diet, "head": [[n, round(float(p), 5)] for n, p in head]}
+
+
+def ensemble_sweep(parts: Sequence[Dict[str, List[List[Any]]]], gold: Sequence[str],
+                   weights: Sequence[float]) -> Dict[str, float]:
+    """Top-1 accuracy of ``(1 - w) * DIET + w * head`` for each weight, from recorded parts.
+
+    Both sides are truncated to their top 10, so an intent outside both lists cannot win; the
+    shipped component combines the head's full distribution (the top choice rarely differs).
+    """
+    scores: Dict[str, float] = {}
+    for weight in weights:
+        right = 0
+        for row, truth in zip(parts, gold):
+            combined: Dict[str, float] = {}
+            for name, p in row["diet"]:
+                combined[name] = combined.get(name, 0.0) + (1 - weight) * p
+            for name, p in row["head"]:
+                combined[name] = combined.get(name, 0.0) + weight * p
+            right += max(combined, key=lambda n: combined[n]) == truth
+        scores[f"{weight:.2f}"] = round(right / max(len(gold), 1), 4)
+    return scores
 
 
 def run_tfidf(label: str, train: Sequence[Example], evaluation: Dict[str, List[str]]) -> Dict[str, Any]:
@@ -430,9 +468,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                     "dataset": dataset, "data_path": str(folder),
                     "train_examples": len(examples), "test_examples": len(test),
                     "accuracy": acc, "macro_f1": f1,
-                    **{k: v for k, v in res.items() if k != "predictions"},
+                    **{k: v for k, v in res.items() if k not in ("predictions", "ensemble_parts")},
                     "budget_minutes": budget / 60 if budget < unlimited else None,
                 }
+                if res.get("ensemble_parts", {}).get("test"):
+                    sweep = ensemble_sweep(res["ensemble_parts"]["test"], [i for _, i in test], SWEEP_WEIGHTS)
+                    report["results"][f"{regime}/{name}"]["ensemble_weight_sweep"] = sweep
+                    print(f"    embedding-head weight sweep (accuracy): {sweep}", flush=True)
                 print(f"    accuracy {acc:.4f}, macro-F1 {f1:.4f}", flush=True)
                 _write(report, args.out)
 
@@ -461,7 +503,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 "at_config_threshold": at(test_curve, config_threshold) if config_threshold is not None else None,
                 "no_threshold": at(test_curve, 0.0),
                 "val_curve": val_curve, "test_curve": test_curve,
-                **{k: v for k, v in res.items() if k != "predictions"},
+                **{k: v for k, v in res.items() if k not in ("predictions", "ensemble_parts")},
                 "oos_test_confidences": [row[1] for row in preds["oos_test"]],
                 "test_confidences_correct": [row[1] for row, (_, g) in zip(preds["test"], data["test"]) if row[0] == g],
             }

@@ -107,10 +107,12 @@ class MiniLMEmbedder:
         max_length: longest input in word pieces (the model was trained with 256).
         threads: TensorFlow intra-op threads; None leaves TensorFlow's default. Only applies if
             TensorFlow was not initialised yet in this process.
-        compile_from: calls with at least this many texts run a compiled ``tf.function`` graph
-            (about twice as fast, but tracing it costs 10-15 s once), smaller ones run eagerly
-            (about 0.1 s per question, no start-up cost). Bulk ingestion benefits; the bot's
-            one-question searches never pay for tracing.
+        compile_from: calls with at least this many texts run the compiled ``tf.function``
+            graph (input signature ``[None, None]``: traced once per process, whatever the batch
+            size and length), smaller ones run eagerly. Default 1: every call is compiled. One
+            question then takes a 13 ms p50 against 94 ms eagerly, and the one-off trace about
+            2 s on the first call (``bench/inference_cost.py``, docs/benchmarks.md, 2-core machine
+            under load 4).
     """
 
     def __init__(
@@ -119,7 +121,7 @@ class MiniLMEmbedder:
         batch_size: int = 32,
         max_length: int = 256,
         threads: Optional[int] = None,
-        compile_from: int = 512,
+        compile_from: int = 1,
     ) -> None:
         self._model_dir = model_dir
         self.compile_from = compile_from

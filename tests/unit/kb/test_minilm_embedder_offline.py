@@ -48,3 +48,13 @@ def test_vectors_round_trip_and_keys_depend_on_model_and_text() -> None:
     assert embedding_key("m1", "text") != embedding_key("m2", "text") != embedding_key("m1", "other")
     with pytest.raises(ValueError):
         from_blob(to_blob(vector), 3)
+
+
+def test_one_question_runs_through_the_compiled_graph_and_matches_the_eager_path() -> None:
+    compiled = MiniLMEmbedder()
+    eager = MiniLMEmbedder(compile_from=10**9)
+    vector = compiled.embed(["my vpn keeps dropping"])[0]
+    assert compiled._graph is not None  # the default path traced the graph for a single text
+    eager._model, eager._tokenizer = compiled._model, compiled._tokenizer
+    assert np.allclose(eager.embed(["my vpn keeps dropping"])[0], vector, atol=1e-4)
+    assert eager._graph is None  # and the eager one never did
