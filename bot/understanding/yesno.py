@@ -1,0 +1,72 @@
+"""Reading yes/no the way people say it: hedges first, then no, then yes."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .lexicon import (
+    NO_PHRASES, NO_WORDS, NOT_YET_PHRASES, PARTLY_PHRASES, UNSURE_PHRASES, UNSURE_STRONG,
+    WAIT_PHRASES, YES_PHRASES, YES_WORDS,
+)
+from .result import Answer, Hedge, Unclear
+from .text import any_phrase, normalize
+
+#: Phrases with "no"/"not" that are not a "no" ("no worries, it works").
+_NEUTRAL = ("no worries", "no problem", "no problems", "no issues", "no errors", "not anymore", "no longer", "no more", "nothing wrong")
+#: "it still drops", "still getting the error" — but not "still works".
+_STILL_BAD = re.compile(r"\bstill\b(?!\s+(?:works?|working|fine|good|ok|okay|great|connected|online|up)\b)")
+_FIXED_SIGNS = ("anymore", "any more", "no longer", "no more", "not anymore", "gone", "disappeared", "went away")
+
+
+def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0, *, resolve: bool = False) -> Answer | Hedge | Unclear:
+    """A yes/no reply: Answer(True/False), a Hedge (partly, not yet, wait, unsure) or Unclear.
+
+    Args:
+        text: the reply.
+        intent: NLU's intent (affirm/deny/thanks are used when the words say nothing).
+        confidence: that intent's confidence.
+        resolve: the question is "did that fix it?": a bare thank-you or "that worked, thanks"
+            means yes, "not yet" waits.
+    """
+    norm = normalize(text)
+    if not norm:
+        return Unclear("empty")
+    if norm in YES_WORDS or norm.rstrip("!") in YES_WORDS:
+        return Answer(True, "typed", norm)
+    if norm in NO_WORDS:
+        return Answer(False, "typed", norm)
+    if any_phrase(norm, NOT_YET_PHRASES):
+        return Hedge("not_yet")
+    if any_phrase(norm, PARTLY_PHRASES):
+        return Hedge("partly")
+    if any_phrase(norm, UNSURE_STRONG):
+        return Hedge("unsure")
+    if any_phrase(norm, WAIT_PHRASES):
+        return Hedge("wait")
+    cleaned = norm
+    for phrase in _NEUTRAL:
+        cleaned = cleaned.replace(phrase, " ")
+    fixed_sign = any_phrase(norm, _FIXED_SIGNS) is not None
+    no = any_phrase(cleaned, NO_PHRASES)
+    if no and not (fixed_sign and no in ("not", "still not", "it's not", "not working", "isn't working")):
+        return Answer(False, "typed", no)
+    if _STILL_BAD.search(cleaned) or cleaned.startswith(("yeah no", "yes no", "well no")):
+        return Answer(False, "typed", "still")
+    first = cleaned.split()[0] if cleaned.split() else ""
+    if first in NO_WORDS:
+        return Answer(False, "typed", first)
+    if any_phrase(norm, UNSURE_PHRASES):
+        return Hedge("unsure")
+    if first in YES_WORDS:
+        return Answer(True, "typed", first)
+    yes = any_phrase(norm, YES_PHRASES)
+    if yes or fixed_sign:
+        return Answer(True, "typed", yes or "")
+    if intent in ("affirm",) and confidence >= 0.5:
+        return Answer(True, "intent", norm)
+    if intent in ("deny",) and confidence >= 0.5:
+        return Answer(False, "intent", norm)
+    if resolve and intent == "thanks":
+        return Answer(True, "intent", norm)
+    return Unclear("not_yes_no", text.strip())
