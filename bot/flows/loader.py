@@ -46,6 +46,7 @@ FLOW_FILE_SUFFIXES = (".yml", ".yaml")
 # Data files that live next to the flows but are not flows themselves.
 DATA_FILES = frozenset({"error_codes.yml", "error_codes.yaml"})
 
+DEFAULT_CONFIRM = "You said {answer}, so I'll go with that."
 DEFAULT_TEAM = "service-desk"
 DEFAULT_PRIORITY = "normal"
 MAX_TOP = 10
@@ -54,7 +55,7 @@ _ATTACHMENT_KEYS = ("image", "link")
 _RETRY_KEYS = ("hint", "max_attempts", "on_give_up")
 ALLOWED_STEP_KEYS: Dict[str, Tuple[str, ...]] = {
     "say": ("id", "say", "next") + _ATTACHMENT_KEYS,
-    "ask": ("id", "ask", "save_as", "answer", "next") + _RETRY_KEYS + _ATTACHMENT_KEYS,
+    "ask": ("id", "ask", "save_as", "answer", "next", "fill_from", "confirm") + _RETRY_KEYS + _ATTACHMENT_KEYS,
     "kb": ("id", "kb", "top", "next"),
     "action": ("id", "action", "args", "save_as", "next"),
     "escalate": ("id", "escalate"),
@@ -65,7 +66,7 @@ ALLOWED_STEP_KEYS: Dict[str, Tuple[str, ...]] = {
 }
 FLOW_KEYS = ("description", "triggers", "steps")
 TRIGGER_KEYS = ("intent", "entities")
-ANSWER_KEYS = ("type", "options", "pattern", "min", "max")
+ANSWER_KEYS = ("type", "options", "pattern", "min", "max", "unsure")
 ESCALATE_KEYS = ("team", "priority", "summary")
 _ENDING_KINDS = ("escalate", "link")
 
@@ -488,6 +489,7 @@ class _Builder:
             self._attachments(where, item, at, fields)
         if kind == "ask":
             self._retry(where, kind, item, at, fields, known)
+            self._understanding(where, item, at, fields)
         if kind in _ENDING_KINDS:
             nxt = Next(target=END, implicit=True)
         else:
@@ -643,7 +645,52 @@ class _Builder:
         maximum = self._bound(where, node, "max", line) if kind == "number" else None
         if minimum is not None and maximum is not None and minimum > maximum:
             self.error(key_line(node, "min", line), f"{where}: answer.min ({minimum:g}) is greater than answer.max ({maximum:g})")
-        return Answer(type=kind, options=options or (), pattern=pattern, minimum=minimum, maximum=maximum)
+        unsure = self._unsure(where, node, line, kind, options or ())
+        return Answer(type=kind, options=options or (), pattern=pattern, minimum=minimum, maximum=maximum, unsure=unsure)
+
+    def _unsure(self, where: str, node: Mapping[str, Any], line: int, kind: str, options: Sequence[Option]) -> Optional[str]:
+        """``answer.unsure``: what "not sure" means (an option value, yes/no, or a text to save)."""
+        if "unsure" not in node:
+            return None
+        value = node["unsure"]
+        at = key_line(node, "unsure", line)
+        if isinstance(value, bool) and kind == "yes_no":
+            return "yes" if value else "no"
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            self.error(at, f"{where}: answer.unsure must be the value saved when the person is not sure")
+            return None
+        text = str(value)
+        if kind == "choice" and text not in {o.value for o in options}:
+            self.error(at, f"{where}: answer.unsure {text!r} is not an option value (options: {_expected(o.value for o in options)})")
+        if kind == "yes_no" and text.casefold() not in ("yes", "no"):
+            self.error(at, f"{where}: answer.unsure of a yes_no answer must be yes or no (found {text!r})")
+        return text
+
+    def _understanding(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any]) -> None:
+        """``fill_from`` (entity names and/or ``messages``) and ``confirm`` (true or a template)."""
+        if "fill_from" in item:
+            value = item["fill_from"]
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
+                self.error(
+                    key_line(item, "fill_from", at),
+                    f"{where}: fill_from must list what may answer this question before it is asked: "
+                    "'messages' and/or entity names (e.g. [messages, os])",
+                )
+            else:
+                fields["fill_from"] = tuple(str(v).strip() for v in values)
+        if "confirm" in item:
+            value = item["confirm"]
+            if value is True:
+                fields["confirm"] = DEFAULT_CONFIRM
+            elif value is False:
+                fields["confirm"] = None
+            elif isinstance(value, str) and value.strip():
+                fields["confirm"] = value
+            else:
+                self.error(key_line(item, "confirm", at), f"{where}: confirm must be true or the confirmation line (e.g. \"You said {{answer}} — noted.\")")
+            if "fill_from" not in item:
+                self.error(key_line(item, "confirm", at), f"{where}: confirm is only used with fill_from (it confirms an answer taken from earlier messages)")
 
     def _options(self, where: str, node: Mapping[str, Any], line: int) -> Tuple[Option, ...]:
         items = node.get("options")
@@ -654,22 +701,35 @@ class _Builder:
         seen: Set[str] = set()
         for index, option in enumerate(items):
             at = item_line(items, index, line)
+            synonyms: Tuple[str, ...] = ()
             if isinstance(option, (str, int, float)) and not isinstance(option, bool):
                 label = value = str(option)
             elif isinstance(option, dict) and isinstance(option.get("label"), (str, int, float)):
-                extra = set(option) - {"label", "value"}
+                extra = set(option) - {"label", "value", "synonyms"}
                 if extra:
-                    self.error(at, f"{where}: option {index + 1}: unknown key '{sorted(extra)[0]}' (expected one of: label, value)")
+                    self.error(at, f"{where}: option {index + 1}: unknown key '{sorted(extra)[0]}' (expected one of: label, value, synonyms)")
                 label = str(option["label"])
                 value = str(option.get("value", label))
+                synonyms = self._synonyms(where, index, option, at)
             else:
                 self.error(at, f"{where}: option {index + 1} must be {{label: text, value: text}}")
                 continue
             if value.casefold() in seen:
                 self.error(at, f"{where}: option value {value!r} is used twice")
             seen.add(value.casefold())
-            options.append(Option(label=label, value=value))
+            options.append(Option(label=label, value=value, synonyms=synonyms, location=self.loc(at)))
         return tuple(options)
+
+    def _synonyms(self, where: str, index: int, option: Mapping[str, Any], at: int) -> Tuple[str, ...]:
+        """An option's ``synonyms``: words or phrases people use for it ("iphone", "wfh")."""
+        if "synonyms" not in option:
+            return ()
+        value = option["synonyms"]
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip() for v in values):
+            self.error(at, f"{where}: option {index + 1}: synonyms must be a list of words or phrases, e.g. [iphone, android]")
+            return ()
+        return tuple(str(v).strip() for v in values)
 
     def _pattern(self, where: str, node: Mapping[str, Any], line: int) -> Optional[str]:
         pattern = node.get("pattern")
