@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any, List, Tuple
@@ -60,7 +61,7 @@ def test_unsure_must_name_an_option(tmp_path: Path) -> None:
 
 
 def test_confirm_without_fill_from_is_an_error(tmp_path: Path) -> None:
-    _, problems = _load(tmp_path, FLOW.replace("\n    fill_from: os\n", "\n"))
+    _, problems = _load(tmp_path, re.sub(r"\n *fill_from: os\n", "\n", FLOW))
     assert any("confirm is only used with fill_from" in p.message and p.location.line == 19 for p in problems)
 
 
