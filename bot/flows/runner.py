@@ -25,10 +25,14 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from .answers import default_hint, read_answer, read_yes_no
+from bot.understanding import interpret, prefill
+from bot.understanding import result as understood
+
+from .answers import default_hint, read_answer
 from .expr import parse, render_template
 from .model import END, Answer, Flow, FlowSet, Step
-from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, button, yes_no_buttons
+from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, button, resolve_buttons, yes_no_buttons
+from .understand import MAX_SAID, message_for, option_label, question_for, reask_text, remember, seen_entities
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import FlowEngine
@@ -44,6 +48,10 @@ MSG_RESOLVED = "Great — glad that's sorted! 🎉"
 MSG_NO_ARTICLES = "I couldn't find an article for that."
 MSG_ARTICLES = "Here's what I found in the knowledge base:"
 MSG_GAVE_UP_END = "Sorry, I couldn't follow that, so I've stopped here."
+MSG_PARTLY = "Thanks for telling me — partly fixed isn't fixed, so let's keep going."
+MSG_WAIT = "No rush — give it a try and tell me here how it went."
+MSG_RESOLVE_UNSURE = "Not sure is fine — have one more try of the thing that wasn't working, then tell me: yes or no?"
+MSG_TAKE_YOUR_TIME = "Sure, take your time."
 
 
 #: Every key of a flow state but ``flow``, with its starting value. Also what a stored state
@@ -57,6 +65,8 @@ STATE_DEFAULTS: Dict[str, Any] = {
     "pending_switch": None,
     "started_at": None,
     "trail_from": 0,
+    "said": [],
+    "seen": {},
 }
 
 
@@ -92,6 +102,7 @@ class Run:
         self.messages: List[BotMessage] = []
         self.ended: List[FlowOutcome] = []
         self.escalation: Optional[Escalation] = None
+        self.aside: Optional[Dict[str, Any]] = None
         self.steps_run = 0
 
     # -- results and helpers -------------------------------------------------------------------
@@ -103,6 +114,7 @@ class Run:
             state=jsonable(self.state) if self.state is not None else None,
             ended=self.ended,
             escalation=self.escalation,
+            aside=self.aside,
         )
 
     @property
@@ -152,8 +164,15 @@ class Run:
     # -- starting and running ------------------------------------------------------------------
 
     def start(self, flow: Flow) -> None:
-        """Start ``flow`` from its first step with a fresh state."""
+        """Start ``flow`` from its first step with a fresh state.
+
+        The person's messages so far (and this one) are kept, so that questions declaring
+        ``fill_from`` are answered from them instead of being asked again.
+        """
         self.state = new_state(flow, self.engine.clock())
+        self.state["said"] = [t for t in self.turn.history if t and not t.startswith("/")][-MAX_SAID:]
+        remember(self.state, self.turn)
+        self.state["seen"] = seen_entities(self.state, self.turn)
         self.run_from(flow.first_step.id)
 
     def run_from(self, step_id: str) -> None:
@@ -262,8 +281,31 @@ class Run:
         return None
 
     def _run_ask(self, step: Step) -> Optional[str]:
+        filled = self.prefilled(step)
+        if filled is not None:
+            return filled
         self.ask(step)
         return None
+
+    def prefilled(self, step: Step) -> Optional[str]:
+        """If the person already said the answer (``fill_from``), save it and return the next step.
+
+        The trail entry says where the answer came from; ``confirm`` adds a one-line
+        confirmation ("You said home Wi-Fi — …").
+        """
+        if not step.fill_from or self.state is None:
+            return None
+        found = prefill(question_for(step), step.fill_from, self.state.get("said") or [], self.state.get("seen") or {})
+        if found is None:
+            return None
+        self.state["answers"][step.save_as or step.id] = found.value
+        entry = self.record("ask", self.render(step.body), found.value, step=step.id)
+        entry.update(source="earlier", matched=found.matched)
+        if step.confirm:
+            label = option_label(step, found.value)
+            text = render_template(step.confirm, lambda name: label if name == "answer" else self.lookup(name))
+            self.say(text)
+        return self.next_of(step)
 
     def _run_link(self, step: Step) -> Optional[str]:
         target = self.flows.get(str(step.body))
@@ -313,27 +355,38 @@ class Run:
     @staticmethod
     def buttons_for(step: Step) -> List[Dict[str, str]]:
         """Yes/No buttons for yes_no asks and resolve steps, option buttons for choices."""
-        if step.kind == "resolve" or (step.answer and step.answer.type == "yes_no"):
+        if step.kind == "resolve":
+            return resolve_buttons()
+        if step.answer and step.answer.type == "yes_no":
             return yes_no_buttons()
         if step.answer and step.answer.type == "choice":
             return [button(o.label, o.value) for o in step.answer.options]
         return []
 
     def read(self, step: Step) -> Tuple[bool, Any]:
-        """Interpret the turn as an answer to the waiting ``step``."""
-        if step.kind == "resolve":
-            value = read_yes_no(self.turn, thanks_means_yes=True)
-            return value is not None, value
-        return read_answer(step.answer or Answer(), self.turn)
+        """Whether the turn answers the waiting ``step`` (interruptions aside), and the value."""
+        reading = interpret(question_for(step), message_for(self.turn))
+        if isinstance(reading, understood.Answer):
+            return True, reading.value
+        if isinstance(reading, understood.Interruption):
+            return read_answer(step.answer or Answer(), self.turn) if step.kind == "ask" else (False, None)
+        return False, None
 
-    def answer(self, step: Step) -> None:
-        """Feed the turn to the waiting ``step`` and carry on from there."""
-        ok, value = self.read(step)
-        if not ok:
-            self.not_understood(step)
+    def answer(self, step: Step, reading: Optional[understood.Interpretation] = None) -> None:
+        """Feed the turn (as read by ``bot.understanding``) to the waiting ``step`` and go on."""
+        if reading is None:
+            reading = interpret(question_for(step), message_for(self.turn))
+        remember(self.state, self.turn)
+        self.state["seen"] = seen_entities(self.state, self.turn)
+        if isinstance(reading, understood.Hedge):
+            self.hedge(step, reading)
             return
+        if not isinstance(reading, understood.Answer):
+            self.not_understood(step, reading if isinstance(reading, understood.Unclear) else None)
+            return
+        value = reading.value
         self.state["attempts"].pop(step.id, None)
-        self._set_trail_answer(step, value)
+        self._set_trail_answer(step, value, reading.source, reading.matched)
         if step.kind == "ask":
             self.state["answers"][step.save_as or step.id] = value
             self.run_from(self.next_of(step))
@@ -345,14 +398,44 @@ class Run:
         else:
             self.run_from(self.next_of(step))
 
-    def _set_trail_answer(self, step: Step, value: Any) -> None:
+    def _set_trail_answer(self, step: Step, value: Any, source: str = "typed", matched: str = "") -> None:
         for entry in reversed(self.state["trail"]):
             if entry.get("step") == step.id and entry.get("flow") == self.state["flow"]:
                 entry["answer"] = jsonable(value)
+                entry["source"] = source
+                if matched and source not in ("button", "typed"):
+                    entry["matched"] = matched
                 return
-        self.record(step.kind, self.render(step.body), value, step=step.id)
+        entry = self.record(step.kind, self.render(step.body), value, step=step.id)
+        entry["source"] = source
 
-    def not_understood(self, step: Step) -> None:
+    def hedge(self, step: Step, hedge: understood.Hedge) -> None:
+        """ "Partly", "not yet", "give me a sec", "not sure": never a yes.
+
+        On "did that fix it?": partly goes on as not fixed (and says so), not yet / wait keeps
+        waiting without counting a failed attempt. On a yes/no question: wait keeps waiting,
+        partly and unsure are re-asked.
+        """
+        question = self.render(step.body)
+        if step.kind == "resolve":
+            if hedge.kind == "partly":
+                self.state["attempts"].pop(step.id, None)
+                self._set_trail_answer(step, "partly", "typed")
+                self.state["answers"][step.id] = "partly"
+                self.say(MSG_PARTLY)
+                self.run_from(self.next_of(step))
+                return
+            self.record("wait" if hedge.kind in ("not_yet", "wait") else "unsure", question, self.turn.text, step=step.id)
+            self.state["step"] = step.id
+            self.say(MSG_WAIT if hedge.kind in ("not_yet", "wait") else MSG_RESOLVE_UNSURE, buttons=resolve_buttons())
+            return
+        if hedge.kind in ("wait", "not_yet"):
+            self.record("wait", question, self.turn.text, step=step.id)
+            self.ask(step, text=f"{MSG_TAKE_YOUR_TIME} {question}", record=False)
+            return
+        self.not_understood(step, understood.Unclear("unsure" if hedge.kind == "unsure" else "hedge", self.turn.text))
+
+    def not_understood(self, step: Step, unclear: Optional[understood.Unclear] = None) -> None:
         """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
         attempts = int(self.state["attempts"].get(step.id, 0)) + 1
         self.state["attempts"][step.id] = attempts
@@ -364,6 +447,10 @@ class Run:
             hint = self.render(step.hint) if step.hint else default_hint(
                 step.answer if step.kind == "ask" and step.answer else Answer(type="yes_no")
             )
+            if unclear is not None and unclear.reason == "hedge":
+                hint = f"Is that closer to yes or no? {hint}"
+            elif unclear is not None:
+                hint = reask_text(step, unclear, hint)
             self.ask(step, text=hint, record=False)
             return
         self.state["attempts"].pop(step.id, None)
@@ -422,7 +509,12 @@ class Run:
         self.end_flow(outcome, resume=False)
 
     def escalate(self, team: str, priority: str, summary: str, reason: str, message: str) -> None:
-        """Hand over to a human: message the user, record the Escalation, end all flows."""
+        """Hand over to a human: message the user, record the Escalation, end all flows.
+
+        A conversation the person marked urgent goes in as urgent whatever the flow says.
+        """
+        if self.state["answers"].get("urgent") is True:
+            priority = "urgent"
         self.say(message)
         self.escalation = Escalation(
             flow=self.state["flow"],

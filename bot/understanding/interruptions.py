@@ -165,6 +165,8 @@ def by_intent(message: Message, question: Question, context: Context, *, answere
             return Interruption("other_problem", intent=intent)
         if marked and message.confidence >= context.interrupt_confidence:
             return Interruption("other_problem", intent=intent)
+        if not answered and message.confidence >= context.interrupt_confidence:
+            return Interruption("other_problem", intent=intent)
         if not strong and message.confidence >= max(0.9, context.interrupt_confidence):
             return Interruption("other_problem", intent=intent)
     return None
