@@ -11,7 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
 from actions.escalate import open_ticket
+from actions.asides import answer_aside
 from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
+from bot.flows.compose import compact
+
+#: Trail entries kept in ``flow_last`` so "it's not fixed" can reopen a flow with its context.
+MAX_TRAIL = 60
 
 
 class ActionFlow(FrontlineAction):
@@ -36,8 +41,11 @@ class ActionFlow(FrontlineAction):
                 buttons=[{"title": "Talk to a human", "payload": "/request_human"}],
             )
             return []
-        dispatch(dispatcher, result.messages)
-        events: List[Dict[Text, Any]] = [SlotSet("flow_state", result.state)]
+        events: List[Dict[Text, Any]] = []
+        if result.aside is not None:
+            events.extend(await answer_aside(self.services, result.aside, dispatcher, tracker, domain))
+        dispatch(dispatcher, compact(result.messages))
+        events.append(SlotSet("flow_state", result.state))
 
         ticket_id: Optional[int] = None
         if result.escalation is not None:
@@ -58,7 +66,9 @@ class ActionFlow(FrontlineAction):
                 started_at=_started_at(ended.trail, self.services.clock()),
                 ticket_id=ticket_id if ended.outcome == "escalated" else None,
             )
-            events.append(SlotSet("flow_last", {"flow": ended.flow, "outcome": ended.outcome}))
+            events.append(SlotSet("flow_last", {
+                "flow": ended.flow, "outcome": ended.outcome, "answers": ended.answers, "trail": ended.trail[-MAX_TRAIL:],
+            }))
         return events
 
 

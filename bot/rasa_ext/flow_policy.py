@@ -35,6 +35,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -49,6 +50,9 @@ RATING_INTENT = "handoff_rating"
 RATING_ACTION = "action_handoff_rating"
 # Actions this policy predicts after a user turn; the bot listens after each of them.
 OWN_ACTIONS = frozenset({FLOW_ACTION, RELAY_ACTION, NOTE_ACTION, RATING_ACTION})
+LAST_FLOW_SLOT = "flow_last"
+#: "It's not fixed" reopens a resolved flow within this many user messages of its end.
+REOPEN_WITHIN = 3
 TYPED_RATING = re.compile(r"^\s*[1-5]\s*(?:/\s*5|out of 5|stars?|\*)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
@@ -105,4 +109,33 @@ class FlowPolicy(Policy):
             return FLOW_ACTION
         if intent and intent not in set(self.config.get("core_intents") or []):
             return FLOW_ACTION
+        if reopens_resolved_flow(tracker, intent, text):
+            return FLOW_ACTION
         return None
+
+
+def reopens_resolved_flow(tracker: DialogueStateTracker, intent: Optional[str], text: str) -> bool:
+    """Whether "it's not fixed" / "still broken" comes shortly after a flow ended resolved.
+
+    The flow engine then reopens that flow with its answers and trail (``FlowEngine.handle``).
+    """
+    last = tracker.get_slot(LAST_FLOW_SLOT)
+    if not isinstance(last, dict) or last.get("outcome") != "resolved":
+        return False
+    if intent == "not_fixed":
+        return True
+    since = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, SlotSet) and event.key == LAST_FLOW_SLOT:
+            break
+        if isinstance(event, UserUttered):
+            since += 1
+    if since > REOPEN_WITHIN:
+        return False
+    from bot.understanding.result import Answer, Hedge
+    from bot.understanding.yesno import read_yes_no
+
+    reading = read_yes_no(text, intent, 0.0)
+    return (isinstance(reading, Answer) and reading.value is False and reading.source == "typed") or (
+        isinstance(reading, Hedge) and reading.kind == "partly"
+    )
