@@ -32,9 +32,12 @@ def prefill(question: Question, fill_from: Sequence[str], earlier: Iterable[str]
         An Answer with source ``earlier`` (``matched`` says what was found), or None.
     """
     wanted = {name: entities.get(name) for name in fill_from if name != MESSAGES and entities.get(name)}
+    earlier = list(earlier)
     for name, value in wanted.items():
         found = _from_entity(question, name, value)
         if found is not None:
+            if question.kind == "text":
+                found = Answer(_as_written(str(found.value), earlier), found.source, found.matched)
             return found
     if MESSAGES not in fill_from:
         return None
@@ -43,6 +46,15 @@ def prefill(question: Question, fill_from: Sequence[str], earlier: Iterable[str]
         if found is not None:
             return found
     return None
+
+
+def _as_written(value: str, earlier: Sequence[str]) -> str:
+    """``value`` as the person wrote it ("Adobe Acrobat Pro", not the canonical "adobe acrobat")."""
+    for text in reversed(earlier):
+        index = text.casefold().find(value.casefold())
+        if index >= 0:
+            return text[index : index + len(value)]
+    return value
 
 
 def _from_entity(question: Question, name: str, value: Any) -> Optional[Answer]:
