@@ -28,7 +28,7 @@ def test_entity_fills_a_choice_by_option_synonym() -> None:
 
 def test_entity_fills_an_open_question_with_its_value() -> None:
     found = prefill(QUESTIONS["software"], ["app_name"], ["I need Adobe Acrobat Pro"], {"app_name": "adobe acrobat"})
-    assert found is not None and found.value == "adobe acrobat"
+    assert found is not None and found.value == "Adobe Acrobat"  # as the person wrote it
 
 
 def test_pattern_value_in_an_earlier_message_fills_a_validated_question() -> None:
