@@ -19,9 +19,10 @@ _ORDINAL_RE = re.compile(
 )
 
 
-def phrases(option: Choice) -> List[str]:
-    """The normalised label, value and synonyms of ``option`` (the phrases that name it)."""
-    found = [normalize(option.label), normalize(option.value.replace("_", " ")), *(normalize(s) for s in option.synonyms)]
+def phrases(option: Choice, values: bool = True) -> List[str]:
+    """The normalised label, value (unless ``values`` is False) and synonyms of ``option``."""
+    value = [normalize(option.value.replace("_", " "))] if values else []
+    found = [normalize(option.label), *value, *(normalize(s) for s in option.synonyms)]
     return [p for p in dict.fromkeys(found) if p]
 
 
@@ -87,8 +88,8 @@ def by_entity(options: Sequence[Choice], entities: Dict[str, Any]) -> Optional[A
     return Answer(hits, "entity", ", ".join(values)) if hits else None
 
 
-def by_phrase(options: Sequence[Choice], text: str) -> Tuple[Optional[Answer], List[str]]:
-    """An option's label/synonym found inside the reply, not negated ("not at home").
+def by_phrase(options: Sequence[Choice], text: str, values: bool = True) -> Tuple[Optional[Answer], List[str]]:
+    """An option's label/synonym (or value) found inside the reply, not negated ("not at home").
 
     Returns:
         (answer, []) when exactly one option is named; (None, [labels]) when several are.
@@ -96,7 +97,7 @@ def by_phrase(options: Sequence[Choice], text: str) -> Tuple[Optional[Answer], L
     norm = normalize(text)
     named: Dict[str, Tuple[str, str]] = {}
     for option in options:
-        for phrase in phrases(option):
+        for phrase in phrases(option, values):
             index = find_phrase(norm, phrase)
             if index is not None and len(phrase) >= 2 and not negated_at(norm, index):
                 if len(phrase) > len(named.get(option.value, ("", ""))[1]):

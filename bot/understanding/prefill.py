@@ -86,7 +86,9 @@ def _from_text(question: Question, text: str) -> Optional[Answer]:
     if not normalize(text):
         return None
     if question.kind == "choice":
-        found, _ambiguous = by_phrase(question.options, text)
+        # Labels and synonyms only: values are the designer's internal names ("office" would
+        # match "the office wifi" when the person may be anywhere).
+        found, _ambiguous = by_phrase(question.options, text, values=False)
         if found is not None:
             return Answer(found.value, "earlier", found.matched)
         return None

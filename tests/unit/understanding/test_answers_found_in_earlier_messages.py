@@ -52,3 +52,8 @@ def test_latest_mention_wins() -> None:
 def test_ordinals_and_yes_words_never_fill() -> None:
     assert prefill(QUESTIONS["device"], ["messages"], ["the first thing I tried was rebooting"], {}) is None
     assert prefill(QUESTIONS["restarted"], ["messages"], ["yes I restarted"], {}) is None
+
+
+def test_an_options_internal_value_alone_does_not_fill() -> None:
+    # "office" is the value of "In the office", but "the office wifi" says nothing about where they are
+    assert prefill(QUESTIONS["location"], ["messages"], ["the office wifi is not working"], {}) is None
