@@ -30,6 +30,7 @@ from bot.understanding import result as understood
 
 from .answers import default_hint, read_answer
 from .expr import parse, render_template
+from .fit import for_platform, platform_of
 from .model import END, Answer, Flow, FlowSet, Step
 from .turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, button, resolve_buttons, yes_no_buttons
 from .understand import MAX_SAID, message_for, option_label, question_for, reask_text, remember, seen_entities
@@ -228,8 +229,11 @@ class Run:
 
     def _run_kb(self, step: Step) -> Optional[str]:
         query = self.render(step.body)
+        platform = platform_of(self.state["answers"], self.state.get("seen") or {})
         try:
-            articles = list(self.engine.kb.search(query, step.top))[: step.top]
+            # Ask for a few more, so that articles for another platform can be left out.
+            found = list(self.engine.kb.search(query, step.top + (3 if platform else 0)))
+            articles = for_platform(found, platform, lambda a: getattr(a, "products", ()))[: step.top]
         except Exception:  # the KB being down is not the user's problem: say we found nothing
             logger.exception("knowledge base search failed for %r", query)
             articles = []
