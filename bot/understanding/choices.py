@@ -19,6 +19,15 @@ _ORDINAL_RE = re.compile(
 )
 
 
+#: Words people add inside a phrase without changing it ("won't *even* turn on").
+FILLERS = frozenset({"even", "really", "actually", "literally", "totally", "just", "still", "ever", "at all"})
+
+
+def without_fillers(text: str) -> str:
+    """Normalised ``text`` without filler words, so "won't even turn on" contains "won't turn on"."""
+    return " ".join(w for w in text.split() if w not in FILLERS)
+
+
 def phrases(option: Choice, values: bool = True) -> List[str]:
     """The normalised label, value (unless ``values`` is False) and synonyms of ``option``."""
     value = [normalize(option.value.replace("_", " "))] if values else []
@@ -94,10 +103,11 @@ def by_phrase(options: Sequence[Choice], text: str, values: bool = True) -> Tupl
     Returns:
         (answer, []) when exactly one option is named; (None, [labels]) when several are.
     """
-    norm = normalize(text)
+    norm = without_fillers(normalize(text))
     named: Dict[str, Tuple[str, str]] = {}
     for option in options:
         for phrase in phrases(option, values):
+            phrase = without_fillers(phrase)
             index = find_phrase(norm, phrase)
             if index is not None and len(phrase) >= 2 and not negated_at(norm, index):
                 if len(phrase) > len(named.get(option.value, ("", ""))[1]):

@@ -29,7 +29,8 @@ NO_PHRASES = (
     "broken", "can't connect", "cant connect", "cannot connect", "can't log in", "cant log in",
     "can't get in", "cant get in", "can't print", "cant print", "keeps crashing", "keeps dropping",
     "same as before", "no good", "didn't fix", "didnt fix", "did not fix", "hasn't", "hasnt",
-    "not back", "not online", "nope",
+    "not back", "not online", "nope", "only me", "just me", "only mine", "nobody else", "no one else",
+    "noone else", "just mine",
 )
 YES_PHRASES = (
     "it worked", "that worked", "worked", "it works", "works now", "that fixed it", "fixed it",
@@ -38,7 +39,8 @@ YES_PHRASES = (
     "back online", "back up", "i'm in", "im in", "i'm back", "got in", "perfect", "brilliant",
     "awesome", "great", "excellent", "it's fine now", "fine now", "all set", "good now", "yes please",
     "i do", "it is", "they are", "i have", "i did", "we are", "that's right", "thats right",
-    "that's it", "you got it",
+    "that's it", "you got it", "ok now", "okay now", "seems ok", "seems okay", "seems fine",
+    "seems to work", "seems to be working", "looks good", "looks ok", "looks fine", "up and running",
 )
 
 #: Hedges: never "yes". Partly = some of it works.
@@ -70,13 +72,16 @@ WAIT_PHRASES = (
     "restarting now", "rebooting now", "on it", "checking now", "let me do", "i'll check",
     "ill check", "will check", "let me restart", "restarting", "rebooting", "i'll do that",
     "ill do that", "i will", "will do", "in a minute", "in a sec", "just a moment", "one moment",
+    "heading over", "walking over", "going over", "going to check", "will let you know",
+    "i'll let you know", "let you know",
 )
 #: "Don't know" that is never yes or no (checked before the no phrases: "can't tell").
 UNSURE_STRONG = (
     "not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
     "no clue", "not certain", "can't tell", "cant tell", "can't remember", "cant remember",
     "don't remember", "dont remember", "not a clue", "who knows", "haven't a clue", "hard to say",
-    "no clue", "couldn't tell", "not too sure", "no idea tbh",
+    "no clue", "couldn't tell", "not too sure", "no idea tbh", "hard to tell", "too early to tell",
+    "can't say", "cant say",
 )
 UNSURE_PHRASES = (
     "not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
@@ -112,6 +117,7 @@ STOPWORDS = frozenset({
     "that", "there", "these", "those", "me", "we", "you", "your", "our", "be", "am", "are", "was",
     "has", "have", "had", "do", "does", "did", "can", "can't", "cant", "won't", "wont", "get",
     "got", "from", "by", "as", "so", "just", "think", "guess", "im", "i'm", "etc", "any", "all",
+    "only", "when", "what", "where", "which", "how", "why", "who", "then", "than",
     "some", "like", "yes", "yeah", "ok", "okay", "still", "also", "very", "really", "please",
     "thanks", "thing", "stuff", "use", "using", "new", "own", "way", "now", "keeps", "keep",
     "stopped", "working", "work", "problem", "issue", "device", "option", "button",

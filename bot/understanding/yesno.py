@@ -10,10 +10,23 @@ from .lexicon import (
     WAIT_PHRASES, YES_PHRASES, YES_WORDS,
 )
 from .result import Answer, Hedge, Unclear
-from .text import any_phrase, normalize
+from .text import any_phrase, fold, normalize
+
+_BUT = re.compile(r"\b(?:but|except|although|though|apart from)\b")
 
 #: Phrases with "no"/"not" that are not a "no" ("no worries, it works").
 _NEUTRAL = ("no worries", "no problem", "no problems", "no issues", "no errors", "not anymore", "no longer", "no more", "nothing wrong")
+#: "worked for a bit, then dropped again": a yes that did not last is a no.
+_RELAPSE = re.compile(
+    r"\b(?:then|but then|and then|again)\b.*\b(?:stopped|dropped|failed|crashed|broke|died|froze|disconnected|went)\b"
+    r"|\b(?:stopped|dropped|failed|crashed|broke|died|froze|disconnected|came back)\s+again\b"
+)
+#: The action itself reported as working: "it printed!", "connected now", "syncing again".
+_WORKS_NOW = re.compile(
+    r"\b(?:it\s+)?(?:printed|prints|printing|connected|connects|syncing|synced|syncs|loads|loading|loaded|boots|booted|"
+    r"works|working|runs|running|opens|opened|sent|sends|arrived|arriving|started|starts|turned on|logged in|signed in)\b"
+    r"(?:\s+\w+){0,2}?\s*(?:now|again|fine|ok|okay|normally|!)"
+)
 #: "it still drops", "still getting the error" — but not "still works".
 _STILL_BAD = re.compile(r"\bstill\b(?!\s+(?:works?|working|fine|good|ok|okay|great|connected|online|up)\b)")
 _FIXED_SIGNS = ("anymore", "any more", "no longer", "no more", "not anymore", "gone", "disappeared", "went away")
@@ -38,6 +51,8 @@ def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0
         return Answer(False, "typed", norm)
     if any_phrase(norm, NOT_YET_PHRASES):
         return Hedge("not_yet")
+    if _RELAPSE.search(norm):
+        return Answer(False, "typed", "again")  # worked, then stopped: not fixed
     if any_phrase(norm, PARTLY_PHRASES):
         return Hedge("partly")
     if any_phrase(norm, UNSURE_STRONG):
@@ -61,8 +76,11 @@ def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0
     if first in YES_WORDS:
         return Answer(True, "typed", first)
     yes = any_phrase(norm, YES_PHRASES)
-    if yes or fixed_sign:
-        return Answer(True, "typed", yes or "")
+    works = _WORKS_NOW.search(fold(text))
+    if yes or fixed_sign or works:
+        if _BUT.search(norm) and not any_phrase(norm.split(" but ", 1)[-1], YES_PHRASES):
+            return Hedge("partly")  # "printing now but the colours are off"
+        return Answer(True, "typed", yes or (works.group(0) if works else ""))
     if intent in ("affirm",) and confidence >= 0.5:
         return Answer(True, "intent", norm)
     if intent in ("deny",) and confidence >= 0.5:

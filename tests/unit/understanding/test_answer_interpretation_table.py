@@ -95,6 +95,13 @@ RESOLVE = [
     ("fixed", "start over", "start_over", 0.95, ("interrupt", "start_over")),
     ("fixed", "cancel", "cancel", 0.95, ("interrupt", "cancel")),
     ("fixed", "purple", None, 0.0, ("unclear", "not_yes_no")),
+    ("fixed", "it worked for a bit then stopped again", None, 0.0, ("answer", False)),
+    ("fixed", "connected now", None, 0.0, ("answer", True)),
+    ("fixed", "it's syncing again!", None, 0.0, ("answer", True)),
+    ("fixed", "it opens now but it's really slow", None, 0.0, ("hedge", "partly")),
+    ("fixed", "seems fine now", None, 0.0, ("answer", True)),
+    ("fixed", "too early to tell", None, 0.0, ("hedge", "unsure")),
+    ("fixed", "heading over to the printer, will let you know", None, 0.0, ("hedge", "wait")),
 ]
 
 YES_NO = [
@@ -127,6 +134,7 @@ YES_NO = [
     ("others", "no idea tbh", None, 0.0, ("answer", False, "unsure")),
     ("others", "yes, the whole floor", None, 0.0, ("answer", True)),
     ("others", "nope just me", None, 0.0, ("answer", False)),
+    ("others", "i think it's only me", None, 0.0, ("answer", False)),
     ("others", "I'm working alone today", "deny", 0.6, ("answer", False, "intent")),
     ("others", "yeah a few of us", None, 0.0, ("answer", True)),
     ("others", "my printer is also broken", "printer_problem", 0.97, ("interrupt", "other_problem", "printer_problem")),
@@ -208,6 +216,7 @@ CHOICES = [
     ("platform", "macos", {"os": "macos"}, 0.0, ("answer", "mac")),
     ("hw_symptom", "it won't turn on", None, 0.0, ("answer", "no_power")),
     ("hw_symptom", "completely dead", None, 0.0, ("answer", "no_power", "synonym")),
+    ("hw_symptom", "it won't even turn on", None, 0.0, ("answer", "no_power", "synonym")),
     ("hw_symptom", "won't boot at all", None, 0.0, ("answer", "no_power")),
     ("hw_symptom", "I spilled coffee on it", None, 0.0, ("answer", "damaged", "synonym")),
     ("hw_symptom", "dropped it down the stairs", None, 0.0, ("answer", "damaged")),
