@@ -20,7 +20,7 @@ _ORDINAL_RE = re.compile(
 
 
 #: Words people add inside a phrase without changing it ("won't *even* turn on").
-FILLERS = frozenset({"even", "really", "actually", "literally", "totally", "just", "still", "ever", "at all"})
+FILLERS = frozenset({"even", "really", "actually", "literally", "totally", "just", "still", "ever"})
 
 
 def without_fillers(text: str) -> str:
