@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 from bot.understanding import interpret
 from bot.understanding import result as understood
 from bot.understanding.interpret import read as read_without_interruptions
-from bot.understanding.yesno import read_yes_no as read_yes_no_text
+from bot.understanding.yesno import says_not_fixed as says_not_fixed_text
 
 from .answers import read_yes_no
 from .checks import CheckRegistry
@@ -336,12 +336,7 @@ def says_not_fixed(turn: UserTurn) -> bool:
     """Whether a message says a problem that was fixed is back ("it's not fixed", "still broken")."""
     if turn.button_value is not None:
         return False
-    if turn.intent == "not_fixed":
-        return True
-    reading = read_yes_no_text(turn.text or "", turn.intent, turn.confidence)
-    if isinstance(reading, understood.Hedge):
-        return reading.kind == "partly"
-    return isinstance(reading, understood.Answer) and reading.value is False
+    return says_not_fixed_text(turn.text or "", turn.intent)
 
 
 def _waiting_step(flow: Flow, step_id: Any) -> Optional[Step]:

@@ -132,10 +132,6 @@ def reopens_resolved_flow(tracker: DialogueStateTracker, intent: Optional[str], 
             since += 1
     if since > REOPEN_WITHIN:
         return False
-    from bot.understanding.result import Answer, Hedge
-    from bot.understanding.yesno import read_yes_no
+    from bot.understanding.yesno import says_not_fixed
 
-    reading = read_yes_no(text, intent, 0.0)
-    return (isinstance(reading, Answer) and reading.value is False and reading.source == "typed") or (
-        isinstance(reading, Hedge) and reading.kind == "partly"
-    )
+    return says_not_fixed(text, intent)

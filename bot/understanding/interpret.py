@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from . import interruptions
@@ -12,6 +13,8 @@ from .spec import Context, Message, Question
 from .text import any_phrase, normalize
 from .values import read_number, read_regex, read_text
 from .yesno import read_yes_no
+
+_THANKS = re.compile(r"\b(?:thanks?|thank you|thank u|thanx|thx|ty|tysm|cheers|appreciate)\b")
 
 #: Answer sources sure enough that only a phrase-certain interruption overrides them.
 STRONG_SOURCES = frozenset({"button", "typed", "ordinal", "synonym", "entity", "unsure"})
@@ -33,8 +36,8 @@ def interpret(question: Question, message: Message, context: Optional[Context] =
         return Unclear("empty")
     certain = interruptions.by_phrase(text)
     if certain is not None:
-        if question.kind in ("resolve",) and certain.kind in ("thanks", "goodbye"):
-            return Answer(True, "typed", normalize(text))
+        if question.kind == "resolve" and certain.kind in ("thanks", "goodbye") and _THANKS.search(normalize(text)):
+            return Answer(True, "typed", normalize(text))  # "thanks!" / "thanks, bye" to "did that fix it?"
         if question.kind in ("yes_no", "resolve") and normalize(text) in ("no thanks", "no thank you"):
             return Answer(False, "typed", normalize(text))
         return certain

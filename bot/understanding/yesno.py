@@ -32,6 +32,22 @@ _STILL_BAD = re.compile(r"\bstill\b(?!\s+(?:works?|working|fine|good|ok|okay|gre
 _FIXED_SIGNS = ("anymore", "any more", "no longer", "no more", "not anymore", "gone", "disappeared", "went away")
 
 
+def says_not_fixed(text: str, intent: Optional[str] = None) -> bool:
+    """Whether a message says a problem that was fixed is back ("it's not fixed", "still broken").
+
+    A bare "no" is not enough: it usually answers something else ("anything else?" — "no").
+    """
+    if intent == "not_fixed":
+        return True
+    reading = read_yes_no(text)
+    if isinstance(reading, Hedge):
+        return reading.kind == "partly"
+    return (
+        isinstance(reading, Answer) and reading.value is False and reading.source == "typed"
+        and reading.matched not in NO_WORDS and normalize(text) not in NO_WORDS
+    )
+
+
 def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0, *, resolve: bool = False) -> Answer | Hedge | Unclear:
     """A yes/no reply: Answer(True/False), a Hedge (partly, not yet, wait, unsure) or Unclear.
 

@@ -39,6 +39,8 @@ def test_not_fixed_after_a_resolved_flow_goes_to_the_flow(text: str, intent: str
 
 @pytest.mark.parametrize("text, intent, outcome, chatter", [
     ("thanks!", "thanks", "resolved", 0),
+    ("no", "deny", "resolved", 0),
+    ("nope", "deny", "resolved", 0),
     ("it's not fixed", "deny", "escalated", 0),
     ("it's not fixed", "deny", "resolved", 5),
 ])

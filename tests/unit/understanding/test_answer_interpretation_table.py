@@ -51,6 +51,7 @@ RESOLVE = [
     ("fixed", "thanks", "thanks", 0.95, ("answer", True)),
     ("fixed", "thank you so much", "thanks", 0.95, ("answer", True)),
     ("fixed", "thanks, bye", "goodbye", 0.7, ("answer", True)),
+    ("fixed", "bye", "goodbye", 0.9, ("interrupt", "goodbye")),
     ("fixed", "the error is gone", None, 0.0, ("answer", True)),
     ("fixed", "it doesn't crash anymore", None, 0.0, ("answer", True)),
     ("fixed", "no", "deny", 0.99, ("answer", False)),
