@@ -77,7 +77,7 @@ def by_ordinal(options: Sequence[Choice], text: str) -> Optional[Answer]:
     word = match.group("word")
     if word in LAST_WORDS:
         return Answer(options[-1].value, "ordinal", norm)
-    index = int(word) if word.isdigit() else ORDINALS.get(word)
+    index: Optional[int] = int(word) if word.isdigit() else ORDINALS.get(word)
     if index is None or not 1 <= index <= len(options):
         return None
     if word in ("one",) and not norm.startswith(("option", "number", "no ", "#")):

@@ -14,8 +14,9 @@ _NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)?(?![\w])")
 
 def read_number(text: str, minimum: Optional[float], maximum: Optional[float]) -> Answer | Unclear:
     """The number in the reply ("about 20", "five", "a dozen") if within the bounds."""
-    values = [float(m.group(0).replace(",", ".")) for m in _NUMBER_RE.finditer(text)]
-    source = "typed" if normalize(text) == (_NUMBER_RE.search(text).group(0) if values else None) else "found_in_text"
+    matches = list(_NUMBER_RE.finditer(text))
+    values = [float(m.group(0).replace(",", ".")) for m in matches]
+    source = "typed" if matches and normalize(text) == matches[0].group(0) else "found_in_text"
     if not values:
         norm = normalize(text)
         word = any_phrase(norm, tuple(sorted(NUMBER_WORDS, key=len, reverse=True)))
