@@ -69,8 +69,8 @@ def by_ordinal(options: Sequence[Choice], text: str) -> Optional[Answer]:
     """ "2", "the second one", "option 3", "last one", "the first" → that option."""
     norm = normalize(text)
     if norm.isdigit():
-        index = int(norm)
-        return Answer(options[index - 1].value, "ordinal", norm) if 1 <= index <= len(options) else None
+        number = int(norm)
+        return Answer(options[number - 1].value, "ordinal", norm) if 1 <= number <= len(options) else None
     match = _ORDINAL_RE.match(norm)
     if not match:
         return None
