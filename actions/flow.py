@@ -13,7 +13,7 @@ from actions.base import FrontlineAction
 from actions.escalate import open_ticket
 from actions.asides import answer_aside
 from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
-from bot.flows.compose import compact
+from bot.flows.runtime.compose import compact
 
 #: Trail entries kept in ``flow_last`` so "it's not fixed" can reopen a flow with its context.
 MAX_TRAIL = 60

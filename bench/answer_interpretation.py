@@ -1,4 +1,4 @@
-"""How often replies written apart from the code are read right (bot/understanding).
+"""How often replies written apart from the code are read right (bot/flows/understanding).
 
 Reads bench/answer_interpretation_heldout.yml (replies written after the interpreter, never used
 to tune it) against the questions of the shipped flows, and prints accuracy per kind of
@@ -14,9 +14,9 @@ from typing import Any, Dict, Tuple
 
 from ruamel.yaml import YAML
 
-from bot.flows.loader import load_flows
-from bot.flows.understand import context_for, question_for
-from bot.understanding import Answer, Hedge, Interruption, Message, Unclear, interpret
+from bot.flows.loading.loader import load_flows
+from bot.flows.kinds.understand import context_for, question_for
+from bot.flows.understanding import Answer, Hedge, Interruption, Message, Unclear, interpret
 
 ROOT = Path(__file__).resolve().parents[1]
 

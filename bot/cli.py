@@ -52,20 +52,26 @@ def _cmd_tickets(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_flows_lint(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.lint import main_lint
+    from bot.flows.lint.linter import main_lint
 
     return main_lint(Path(args.dir) if args.dir else settings.flows_dir, settings.project_dir / "domain.yml")
 
 
 def _cmd_flows_graph(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.graph import main_graph
+    from bot.flows.diagrams.graph import main_graph
 
     out = Path(args.out) if args.out else settings.project_dir / "var" / "graphs"
     return main_graph(settings.flows_dir, args.flow, out)
 
 
+def _cmd_flows_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows.loading.schema import main_schema
+
+    return main_schema(check=args.check)
+
+
 def _cmd_flows_test(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows.conversation_tests import main_flows_test
+    from bot.flowtests.conversations import main_flows_test
 
     return main_flows_test(settings, [Path(p) for p in args.files], args.url, args.token)
 
@@ -127,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("flow")
     p.add_argument("--out", help="output directory (default var/graphs)")
     p.set_defaults(func=_cmd_flows_graph)
+    p = flows.add_parser("schema", help="regenerate bot/flows/schema.json from the step kinds")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 if the file is stale")
+    p.set_defaults(func=_cmd_flows_schema)
     p = flows.add_parser("test", help="run conversation tests (tests/conversations/*.yml) against the bot")
     p.add_argument("files", nargs="*", help="test files (default: all)")
     p.add_argument("--url", help="Rasa server URL (default: start one)")

@@ -70,7 +70,7 @@ def _model(settings: Settings) -> Check:
 
 
 def _flows(settings: Settings) -> Check:
-    from bot.flows.loader import load_flows
+    from bot.flows.loading.loader import load_flows
 
     flow_set, problems = load_flows(settings.flows_dir)
     errors = [p for p in problems if p.severity == "error"]

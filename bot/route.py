@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bot.config import Settings
-from bot.flows.engine import FlowEngine, UserTurn
 from bot.flows.model import FlowSet
+from bot.flows.runtime.engine import FlowEngine, UserTurn
 
 SMALL_TALK = {"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "cancel", "start_over"}
 #: What the bot does with an intent that never starts a flow.
@@ -67,9 +67,9 @@ def main_route(settings: Settings, message: Optional[str], file: Optional[str], 
     """Print the route of each message (one per line of ``file``, or ``message``)."""
     from datetime import datetime, timezone
 
-    from bot.flows.checks import CheckRegistry
-    from bot.flows.loader import load_flows
-    from bot.flows.ports import NullKnowledgeBase
+    from bot.flows.loading.loader import load_flows
+    from bot.flows.runtime.checks import CheckRegistry
+    from bot.flows.runtime.ports import NullKnowledgeBase
     from bot.nlu.evaluate import Parser
     from bot.training import ensure_model
 

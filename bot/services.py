@@ -10,13 +10,13 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.repositories import FlowRunStore
 from bot.escalation import EscalationService
-from bot.flows.checks import default_checks
-from bot.flows.engine import FlowEngine
-from bot.flows.ports import KnowledgeBase
-from bot.flows.repository import FlowRepository
+from bot.flows.loading.repository import FlowRepository
+from bot.flows.runtime.checks import default_checks
+from bot.flows.runtime.engine import FlowEngine
+from bot.flows.runtime.ports import KnowledgeBase
+from bot.handoff.slack_wiring import build_action_server_desk
 from bot.kb.feedback import FeedbackStore
 from bot.kb.service import KbService, build_knowledge_base
-from bot.handoff.slack_wiring import build_action_server_desk
 from bot.tickets.wiring import Ticketing, build_ticketing
 
 Clock = Callable[[], datetime]

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.flows.turns import BotMessage, UserTurn
+from bot.flows.model.turns import BotMessage, UserTurn
 
 ENTITY_SLOTS = ("error_code", "app_name", "os", "device_type")
 

@@ -13,7 +13,7 @@ Read from ``config/support_hours.yml`` (re-read when it changes)::
 
 It decides whether an escalation is handed to an engineer live, and otherwise tells the user
 when to expect an answer. :class:`SupportCalendar` also serves the flows' ``check_support_hours``
-check (it has the same ``is_open`` method as :class:`bot.flows.checks.SupportHours`).
+check (it has the same ``is_open`` method as :class:`bot.flows.runtime.checks.SupportHours`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The knowledge base as the bot uses it: answers with a confidence threshold, and feedback.
 
-:class:`KbService` implements the flow engine's :class:`bot.flows.ports.KnowledgeBase` port
+:class:`KbService` implements the flow engine's :class:`bot.flows.runtime.ports.KnowledgeBase` port
 (``kb:`` steps call ``search``) and offers the richer :meth:`KbService.answer` that the
 conversation actions use: the best article and its matching passage, up to two alternatives,
 the confidence, and ``found=False`` when even the best match is below the threshold, so the bot
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
-from bot.flows.ports import Article
+from bot.flows.runtime.ports import Article
 from bot.kb.dense import MiniLMEmbedder
 from bot.kb.feedback import Clock, FeedbackStore
 from bot.kb.lexical import LexicalIndex

@@ -132,6 +132,6 @@ def reopens_resolved_flow(tracker: DialogueStateTracker, intent: Optional[str], 
             since += 1
     if since > REOPEN_WITHIN:
         return False
-    from bot.understanding.yesno import says_not_fixed
+    from bot.flows.understanding.yesno import says_not_fixed
 
     return says_not_fixed(text, intent)

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
+from bot.flows.kinds.registry import waiting_names
+from bot.flows.model.trail import TrailEntry
+
 # How each escalation reason reads in the summary.
 REASONS = {
     "flow": "the troubleshooting steps did not fix it",
@@ -97,23 +100,29 @@ def user_words(transcript: Sequence[Mapping[str, Any]]) -> List[str]:
 def questions_and_answers(trail: Sequence[Mapping[str, Any]], label_of: Optional[LabelOf] = None) -> List[Dict[str, Any]]:
     """The questions asked in the trail and the answers given (latest answer per question).
 
+    The answer is shown as it was labelled when the user gave it (recorded in the trail entry),
+    so editing a flow's button labels later never changes what a ticket says.
+
     Args:
-        trail: flow trail entries.
-        label_of: ``(flow, step, value) → button label`` to show "Cisco AnyConnect" instead of
-            "anyconnect"; None shows values.
+        trail: flow trail entries (stored dicts, see :class:`bot.flows.model.trail.TrailEntry`).
+        label_of: ``(flow, step, value) → button label``, only for entries stored before labels
+            were recorded; None shows their values.
 
     Returns:
         ``{"flow", "step", "question", "answer", "label"}`` dicts in the order first asked.
     """
+    questions = set(waiting_names())
     answered: Dict[tuple, Dict[str, Any]] = {}
-    for entry in trail:
-        if entry.get("kind") not in ("ask", "resolve") or entry.get("answer") is None:
+    for raw in trail:
+        entry = TrailEntry.from_json(raw)
+        if entry.kind not in questions or entry.answer is None:
             continue
-        key = (entry.get("flow"), entry.get("step"))
-        value = entry.get("answer")
-        label = label_of(str(entry.get("flow")), str(entry.get("step")), value) if label_of else None
-        item = {"flow": entry.get("flow"), "step": entry.get("step"), "question": entry.get("text"),
-                "answer": value, "label": label or (value if not isinstance(value, bool) else ("yes" if value else "no"))}
+        key = (raw.get("flow"), raw.get("step"))
+        label = entry.label
+        if label is None and label_of is not None:
+            label = label_of(str(entry.flow), str(entry.step), entry.answer)
+        item = {"flow": raw.get("flow"), "step": raw.get("step"), "question": entry.text,
+                "answer": entry.answer, "label": label or entry.answer_text}
         answered.pop(key, None)
         answered[key] = item
     return list(answered.values())

@@ -12,7 +12,7 @@ from typing import Callable
 
 from playwright.sync_api import expect
 
-from bot.flows.conversation_tests import ConversationTest, load_tests
+from bot.flowtests.conversations import ConversationTest, load_tests
 from tests.browser.widget_driver import WidgetDriver
 from tests.conftest import ROOT
 

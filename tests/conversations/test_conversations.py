@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.conversation_tests import RasaClient, discover, run_test
+from bot.flowtests.conversations import RasaClient, discover, run_test
 from tests.conftest import Bot
 
 TESTS = discover([], Path(__file__).parent)

@@ -9,12 +9,12 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
-from bot.flows.checks import CheckRegistry
-from bot.flows.engine import FlowEngine
-from bot.flows.loader import load_flows
+from bot.flows.loading.loader import load_flows
 from bot.flows.model import FlowSet
-from bot.flows.ports import Article, KnowledgeBase, NullKnowledgeBase
-from bot.flows.turns import TurnResult, UserTurn
+from bot.flows.model.turns import TurnResult, UserTurn
+from bot.flows.runtime.checks import CheckRegistry
+from bot.flows.runtime.engine import FlowEngine
+from bot.flows.runtime.ports import Article, KnowledgeBase, NullKnowledgeBase
 
 FIXED_NOW = datetime(2024, 5, 6, 10, 30)  # a Monday
 

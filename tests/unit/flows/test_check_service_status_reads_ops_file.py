@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot.flows.checks import ServiceStatusCheck
+from bot.flows.runtime.checks import ServiceStatusCheck
 
 
 def test_statuses_from_file_and_defaults(tmp_path: Path) -> None:

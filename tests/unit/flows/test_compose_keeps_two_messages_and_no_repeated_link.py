@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.flows.compose import compact
-from bot.flows.turns import BotMessage, button
+from bot.flows.runtime.compose import compact
+from bot.flows.model.turns import BotMessage, button
 
 
 def test_plain_messages_are_merged_into_the_question() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.flows.checks import CheckRegistry, ErrorCodeLookup
+from bot.flows.runtime.checks import CheckRegistry, ErrorCodeLookup
 
 FLOW = """
 flows:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flows.answers import read_choice, read_number, read_regex, read_yes_no
 from bot.flows.model import Option
-from bot.flows.turns import UserTurn
+from bot.flows.model.answers import read_choice, read_number, read_regex, read_yes_no
+from bot.flows.model.turns import UserTurn
 
 OPTIONS = (
     Option("GlobalProtect", "globalprotect"),

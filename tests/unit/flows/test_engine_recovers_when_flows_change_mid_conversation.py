@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.flows.checks import CheckRegistry
-from bot.flows.engine import FlowEngine
-from bot.flows.loader import load_flows
-from bot.flows.ports import NullKnowledgeBase
-from bot.flows.turns import UserTurn
+from bot.flows.loading.loader import load_flows
+from bot.flows.model.turns import UserTurn
+from bot.flows.runtime.checks import CheckRegistry
+from bot.flows.runtime.engine import FlowEngine
+from bot.flows.runtime.ports import NullKnowledgeBase
 
 V1 = """
 flows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.ports import Article
+from bot.flows.runtime.ports import Article
 
 FLOW = """
 flows:

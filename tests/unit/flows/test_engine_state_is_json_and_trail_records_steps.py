@@ -53,6 +53,6 @@ def test_malformed_state_is_treated_as_no_flow(write_flow, make_chat) -> None:
 
 
 def chat_turn(text):
-    from bot.flows.turns import UserTurn
+    from bot.flows.model.turns import UserTurn
 
     return UserTurn(text=text, intent="greet", confidence=0.9)

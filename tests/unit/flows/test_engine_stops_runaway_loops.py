@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.runner import MAX_STEPS_PER_TURN
+from bot.flows.runtime.runner import MAX_STEPS_PER_TURN
 
 FLOW = """
 flows:

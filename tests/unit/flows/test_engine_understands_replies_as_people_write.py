@@ -1,4 +1,4 @@
-"""The flow engine with bot.understanding: interruptions first, hedges, fill_from, reopening."""
+"""The flow engine with bot.flows.understanding: interruptions first, hedges, fill_from, reopening."""
 
 from __future__ import annotations
 

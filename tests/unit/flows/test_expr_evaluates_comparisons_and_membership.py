@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import pytest
 
-from bot.flows.expr import parse
+from bot.flows.model.expr import parse
 
 VALUES: Dict[str, Any] = {
     "vpn_status": "outage",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flows.expr import ExprError, parse
+from bot.flows.model.expr import ExprError, parse
 
 
 @pytest.mark.parametrize(

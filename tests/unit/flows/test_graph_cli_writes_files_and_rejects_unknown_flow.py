@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.graph import main_graph
+from bot.flows.diagrams.graph import main_graph
 
 FLOW = textwrap.dedent("""\
     flows:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from bot.flows.graph import to_mermaid
-from bot.flows.loader import load_flow_file
+from bot.flows.diagrams.graph import to_mermaid
+from bot.flows.loading.loader import load_flow_file
 from bot.flows.model import Flow
 
 FLOW = textwrap.dedent("""\

@@ -6,8 +6,8 @@ import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bot.flows.graph import to_svg
-from bot.flows.loader import load_flow_file
+from bot.flows.diagrams.graph import to_svg
+from bot.flows.loading.loader import load_flow_file
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

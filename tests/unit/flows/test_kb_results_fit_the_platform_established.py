@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.flows.fit import fits, platform_of
-from bot.flows.ports import Article
+from bot.flows.runtime.fit import fits, platform_of
+from bot.flows.runtime.ports import Article
 
 FLOW = """\
 flows:

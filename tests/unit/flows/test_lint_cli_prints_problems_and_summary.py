@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.lint import main_lint, read_domain
+from bot.flows.lint.linter import main_lint, read_domain
 
 DOMAIN = textwrap.dedent("""\
     version: "3.1"

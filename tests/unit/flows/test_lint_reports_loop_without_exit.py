@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import List
 
-from bot.flows.lint import lint_flows
+from bot.flows.lint.linter import lint_flows
 from bot.flows.model import Problem
 
 LOOP = textwrap.dedent("""\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from bot.flows.lint import lint_flows
+from bot.flows.lint.linter import lint_flows
 
 FLOW = textwrap.dedent("""\
     flows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from bot.flows.loader import load_flows
+from bot.flows.loading.loader import load_flows
 
 TEMPLATE = """
 flows:

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, List, Tuple
 
-from bot.flows.loader import DEFAULT_CONFIRM, load_flow_file
+from bot.flows.loading.loader import DEFAULT_CONFIRM, load_flow_file
 
 FLOW = textwrap.dedent("""\
     flows:

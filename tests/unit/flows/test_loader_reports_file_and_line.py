@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, List
 
-from bot.flows.loader import load_flow_file
+from bot.flows.loading.loader import load_flow_file
 from bot.flows.model import Problem
 
 

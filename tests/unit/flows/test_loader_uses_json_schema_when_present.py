@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from bot.flows.loader import load_flow_file
+from bot.flows.loading.loader import load_flow_file
 
 FLOW = """
 flows:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.checks import ErrorCodeLookup, normalize_error_code
+from bot.flows.runtime.checks import ErrorCodeLookup, normalize_error_code
 
 DATA = """
 0x80070005: {title: Access denied, advice: Ask for access.}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import bot.flows.repository as repository_module
-from bot.flows.repository import FlowRepository
+import bot.flows.loading.repository as repository_module
+from bot.flows.loading.repository import FlowRepository
 
 GOOD = """
 flows:
@@ -60,7 +60,7 @@ def test_broken_edit_is_rejected_and_logged(flow_dir: Path, caplog: pytest.LogCa
 
     write(flow_dir / "a.yml", BROKEN.format(id="a"), 1)
     ticker.now = 5.0
-    with caplog.at_level(logging.ERROR, logger="bot.flows.repository"):
+    with caplog.at_level(logging.ERROR, logger="bot.flows.loading.repository"):
         served = repo.get()
     assert served is first  # the whole directory edit is rejected, b included
     assert f"{flow_dir / 'a.yml'}:7: step 'hello': unknown key 'sya'" in caplog.text and "did you mean 'say'?" in caplog.text
@@ -93,7 +93,7 @@ def test_changes_are_noticed_only_after_min_interval(flow_dir: Path) -> None:
 def test_first_load_with_errors_serves_valid_files(flow_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     write(flow_dir / "a.yml", BROKEN.format(id="a"), 0)
     write(flow_dir / "b.yml", GOOD.format(id="b", version=1), 0)
-    with caplog.at_level(logging.ERROR, logger="bot.flows.repository"):
+    with caplog.at_level(logging.ERROR, logger="bot.flows.loading.repository"):
         flows = FlowRepository(flow_dir).get()
     assert list(flows.flows) == ["b"]
     assert "a.yml:7:" in caplog.text and "serving only the 1 valid flow" in caplog.text

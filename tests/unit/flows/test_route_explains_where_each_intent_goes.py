@@ -5,10 +5,10 @@ from typing import Any, Dict
 
 import pytest
 
-from bot.flows.checks import CheckRegistry
-from bot.flows.engine import FlowEngine
-from bot.flows.loader import load_flows
-from bot.flows.ports import NullKnowledgeBase
+from bot.flows.loading.loader import load_flows
+from bot.flows.runtime.checks import CheckRegistry
+from bot.flows.runtime.engine import FlowEngine
+from bot.flows.runtime.ports import NullKnowledgeBase
 from bot.route import decide
 from tests.conftest import ROOT
 

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from bot.flows.checks import SupportHours, SupportHoursCheck
+from bot.flows.runtime.checks import SupportHours, SupportHoursCheck
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flows.expr import render_template, template_names
+from bot.flows.model.expr import render_template, template_names
 
 VALUES = {"vpn_client": "globalprotect", "err": {"title": "Access denied"}, "fixed": False, "minutes": 5.0}
 

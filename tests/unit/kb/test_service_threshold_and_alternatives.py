@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import pytest
 
-from bot.flows.ports import Article, KnowledgeBase
+from bot.flows.runtime.ports import Article, KnowledgeBase
 from bot.kb.model import Filters, KbHit, Passage
 from bot.kb.search import HybridSearcher, SearchConfig
 from bot.kb.service import KbService, excerpt, looks_like_question, plain_snippet

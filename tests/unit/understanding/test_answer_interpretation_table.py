@@ -19,7 +19,7 @@ from typing import Any, Dict, Optional, Tuple
 import pytest
 from understanding_questions import QUESTIONS, TOPICS
 
-from bot.understanding import Answer, Context, Hedge, Interruption, Message, Unclear, interpret
+from bot.flows.understanding import Answer, Context, Hedge, Interruption, Message, Unclear, interpret
 
 Row = Tuple[str, str, Optional[str], float, Tuple[Any, ...]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from understanding_questions import QUESTIONS
 
-from bot.understanding import Answer, prefill
+from bot.flows.understanding import Answer, prefill
 
 
 def test_location_synonym_in_first_message_fills_the_question() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.understanding import Choice, Question
+from bot.flows.understanding import Choice, Question
 
 QUESTIONS = {
     "device": Question(

@@ -1,0 +1,1 @@
+"""Flow diagrams: Mermaid text and a standalone SVG (`frontline flows graph`)."""

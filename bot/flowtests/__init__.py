@@ -1,0 +1,1 @@
+"""Conversation tests (`frontline flows test`): scripted chats against a running bot, outside the flow runtime."""
