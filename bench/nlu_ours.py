@@ -123,6 +123,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--config", type=Path, help="candidate config.yml to train and evaluate instead")
     parser.add_argument("--train", action="store_true", help="train (and time) even if a model exists")
     parser.add_argument("--test-set", type=Path, default=ROOT / "tests" / "nlu" / "test_set.yml")
+    parser.add_argument("--long-set", type=Path, default=ROOT / "tests" / "nlu" / "long_messages.yml",
+                        help="held-out long (3+ sentence) messages, scored with the held-out set")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
     parser.add_argument("--name", default="nlu_ours", help="file name stem of the outputs")
     args = parser.parse_args(argv)
@@ -163,6 +165,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 })
             parse_ms = 1000 * (time.monotonic() - started) / max(len(rows), 1)
             gibberish_rows = [raw_ranking(parser_.parse(text))[:3] for text in GIBBERISH]
+            long_rows = [(e.get("intent"), raw_ranking(parser_.parse(e.get("text")))[:3])
+                         for e in (load_data(str(args.long_set)).intent_examples if args.long_set.exists() else [])]
             oos_rows = []
             if args.clinc150:
                 oos = json.loads(args.clinc150.read_text())["oos_test"]
@@ -192,11 +196,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             }
             point["gibberish_caught"] = sum(
                 decide(r, t, amb) in ("nlu_fallback", "out_of_scope") for r in gibberish_rows) / len(gibberish_rows)
+            if long_rows:
+                point["long_accuracy"] = sum(decide(r, t, amb) == g for g, r in long_rows) / len(long_rows)
             if oos_rows:
                 point["score"] = None
                 handled = [decide(r, t, amb) in ("nlu_fallback", "out_of_scope") for r in oos_rows]
                 point["clinc_oos_handled"] = sum(handled) / len(handled)
-                point["score"] = (point["heldout_accuracy"] + point["clinc_oos_handled"]) / 2
+                # Short held-out messages, long ones and out-of-scope queries weigh the same.
+                parts = [point["heldout_accuracy"], point["clinc_oos_handled"]]
+                parts += [point["long_accuracy"]] if long_rows else []
+                point["score"] = sum(parts) / len(parts)
             curve.append(point)
     recommended = None
     scored = [p for p in curve if p.get("score") is not None and p["ambiguity"] == ambiguity]
@@ -210,11 +219,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "test_examples": len(rows), "intents": len(intents),
         "fallback_threshold": threshold, "ambiguity_threshold": ambiguity,
         "accuracy_as_deployed": deployed, "accuracy_closed_set": closed_acc, "macro_f1": macro_f1,
+        "long_examples": len(long_rows),
+        "long_accuracy_as_deployed": (sum(decide(r, threshold, ambiguity) == g for g, r in long_rows) / len(long_rows)) if long_rows else None,
+        "long_accuracy_closed_set": (sum(bool(r) and r[0][0] == g for g, r in long_rows) / len(long_rows)) if long_rows else None,
         "parse_ms_per_message": round(parse_ms, 1),
         "per_intent_accuracy": per_intent, "entities": entities, "threshold_curve": curve,
         "clinc_oos_probes": len(oos_rows), "gibberish_probes": len(GIBBERISH),
         "recommended_threshold": recommended,
-        "threshold_rule": "lowest threshold whose mean of held-out accuracy and CLINC oos handled is "
+        "threshold_rule": "lowest threshold whose mean of held-out accuracy, long-message accuracy and CLINC oos handled is "
                           f"within {100 * SCORE_TOLERANCE:.1f} points of the best",
         "mistakes": [(r["text"], r["gold"], r["intent"], r["ranking"][:2]) for r in rows if r["intent"] != r["gold"]],
         "entity_mistakes": [(r["text"], r["gold_entities"], r["entities"]) for r in rows if r["entities"] != r["gold_entities"]],
@@ -239,6 +251,14 @@ def markdown(report: Dict[str, Any]) -> str:
         f"- closed-set accuracy (top intent before the fallback): {100 * report['accuracy_closed_set']:.1f}%",
         f"- macro-F1 as deployed: {100 * report['macro_f1']:.1f}%",
         f"- parse time: {report['parse_ms_per_message']} ms per message (in-process, one at a time)",
+    ]
+    if report.get("long_examples"):
+        lines += [
+            f"- long messages (3+ sentences, {report['long_examples']} held out): "
+            f"**{100 * report['long_accuracy_as_deployed']:.1f}%** reach the right topic as deployed, "
+            f"{100 * report['long_accuracy_closed_set']:.1f}% closed-set",
+        ]
+    lines += [
         "",
         "| entity | precision | recall | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|",
     ]
@@ -247,14 +267,15 @@ def markdown(report: Dict[str, Any]) -> str:
                      f"{s['tp']} | {s['fp']} | {s['fn']} |")
     if report.get("recommended_threshold") is not None:
         lines += ["", f"Recommended threshold: **{report['recommended_threshold']}** ({report['threshold_rule']})."]
-    lines += ["", "| threshold | ambiguity | held-out accuracy | asks to clarify | wrong topic | CLINC oos handled | gibberish caught | score |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "| threshold | ambiguity | held-out accuracy | asks to clarify | wrong topic | long messages | CLINC oos handled | gibberish caught | score |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for p in report["threshold_curve"]:
         if p["ambiguity"] == report["ambiguity_threshold"] and (round(p["threshold"] * 20) % 2 == 0 or 0.25 <= p["threshold"] <= 0.75):
             oos = f"{100 * p['clinc_oos_handled']:.1f}" if "clinc_oos_handled" in p else "—"
             score = f"{100 * p['score']:.1f}" if p.get("score") is not None else "—"
+            long_ = f"{100 * p['long_accuracy']:.1f}" if "long_accuracy" in p else "—"
             lines.append(f"| {p['threshold']:.2f} | {p['ambiguity']} | {100 * p['heldout_accuracy']:.1f} | "
-                         f"{100 * p['heldout_fallback_rate']:.1f} | {100 * p['heldout_wrong_topic_rate']:.1f} | {oos} | "
+                         f"{100 * p['heldout_fallback_rate']:.1f} | {100 * p['heldout_wrong_topic_rate']:.1f} | {long_} | {oos} | "
                          f"{100 * p['gibberish_caught']:.0f} | {score} |")
     return "\n".join(lines) + "\n"
 

@@ -1,8 +1,13 @@
-"""Compare NLU pipelines on public data: Banking77 (two regimes) and CLINC150 (out-of-scope).
+"""Compare NLU pipelines on public data: any text,category intent set (two regimes) and CLINC150.
 
     .venv/bin/python bench/nlu_public.py \
         --banking77 /work/shared/datasets/banking77 \
         --clinc150 /work/shared/datasets/clinc150/data_full.json
+    .venv/bin/python bench/nlu_public.py --dataset "My intents=/path/to/folder" --runs 10shot,full
+
+``--dataset NAME=FOLDER`` (repeatable) takes any folder holding ``train.csv`` and ``test.csv``
+with ``text`` and ``category`` columns, and names it NAME in the table; ``--banking77 FOLDER`` is
+the same as ``--dataset Banking77=FOLDER``.
 
 Pipelines:
 - ``stock``: the pipeline `rasa init` trains with (Rasa's own default config, read from the
@@ -14,8 +19,8 @@ Both run without their FallbackClassifier so accuracy is measured on the top int
 out-of-scope numbers apply the confidence threshold afterwards, on the same predictions.
 
 Runs (each in its own process, one after the other, so peak memory is per run):
-- Banking77, 10 examples per intent (the first 10 of each intent in train.csv), stock and ours;
-- Banking77, full training split, stock and ours, each with the same wall-clock training budget
+- each data set, 10 examples per intent (the first 10 of each intent in train.csv), stock and ours;
+- each data set, full training split, stock and ours, each with the same wall-clock training budget
   (``--budget-minutes``, default 30): a DIET whose next epoch would overrun the budget stops
   and is evaluated as it is, and the table says how many epochs it got;
 - CLINC150 (data_full.json), ours, trained on the in-scope training split: in-scope accuracy and
@@ -55,14 +60,29 @@ REFERENCES = {
 
 
 # ------------------------------------------------------------------------------------ data
-def load_banking77(folder: Path) -> Tuple[List[Example], List[Example]]:
-    """(train, test) from ``train.csv`` / ``test.csv`` (columns text, category)."""
+def load_text_category(folder: Path) -> Tuple[List[Example], List[Example]]:
+    """(train, test) from ``train.csv`` / ``test.csv`` (columns text, category) of any intent set."""
 
     def read(name: str) -> List[Example]:
         with open(folder / name, newline="", encoding="utf-8") as handle:
             return [(row["text"].strip(), row["category"]) for row in csv.DictReader(handle)]
 
     return read("train.csv"), read("test.csv")
+
+
+def dataset_slug(name: str) -> str:
+    """The result-key prefix of a data set: ``b77`` for Banking77 (earlier results), else its name."""
+    if name == "Banking77":
+        return "b77"
+    return "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
+
+
+def parse_dataset(value: str) -> Tuple[str, Path]:
+    """``NAME=FOLDER`` from the command line."""
+    name, sep, folder = value.partition("=")
+    if not sep or not name.strip() or not folder.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=FOLDER, got {value!r}")
+    return name.strip(), Path(folder.strip())
 
 
 def first_per_intent(examples: Sequence[Example], k: int) -> List[Example]:
@@ -340,7 +360,9 @@ def machine() -> Dict[str, Any]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--banking77", type=Path, help="folder with train.csv and test.csv")
+    parser.add_argument("--banking77", type=Path, help="Banking77 folder (same as --dataset Banking77=FOLDER)")
+    parser.add_argument("--dataset", type=parse_dataset, action="append", default=[], metavar="NAME=FOLDER",
+                        help="any intent data set: a folder with train.csv and test.csv (text,category); repeatable")
     parser.add_argument("--clinc150", type=Path, help="CLINC150 data_full.json")
     parser.add_argument("--ours-config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--budget-minutes", type=float, default=30.0,
@@ -349,8 +371,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="wall-clock training budget of the CLINC150 run (15,000 examples)")
     parser.add_argument("--clinc-per-intent", type=int, default=0,
                         help="train on the first n examples per CLINC150 intent only (quick smoke runs; default all)")
-    parser.add_argument("--runs", default="b77_10shot,b77_full,clinc150",
-                        help="comma-separated subset of: b77_10shot, b77_full, clinc150")
+    parser.add_argument("--runs", default="10shot,full,clinc150",
+                        help="comma-separated subset of: 10shot, full (on every data set), clinc150; "
+                        "b77_10shot and b77_full are accepted for 10shot and full")
     parser.add_argument("--pipelines", default="tfidf,stock,ours", help="comma-separated subset of: tfidf, stock, ours")
     parser.add_argument("--merge", action="store_true",
                         help="keep the results of an earlier run in <out>/nlu_public.json and add or replace these")
@@ -363,10 +386,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return child_main(*args.child)
 
     t_start = time.monotonic()
-    runs = [r.strip() for r in args.runs.split(",") if r.strip()]
+    runs = [r.strip().removeprefix("b77_") for r in args.runs.split(",") if r.strip()]
     pipelines = [p.strip() for p in args.pipelines.split(",") if p.strip()]
-    if any(r.startswith("b77") for r in runs) and not args.banking77:
-        parser.error("--banking77 is required for the Banking77 runs")
+    datasets = ([("Banking77", args.banking77)] if args.banking77 else []) + list(args.dataset)
+    if any(r in ("10shot", "full") for r in runs) and not datasets:
+        parser.error("--dataset NAME=FOLDER (or --banking77 FOLDER) is required for the 10shot and full runs")
     if "clinc150" in runs and not args.clinc150:
         parser.error("--clinc150 is required for the CLINC150 run")
 
@@ -386,12 +410,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         report["results"].update(earlier.get("results", {}))
     unlimited = 24 * 3600.0
 
-    if runs and any(r.startswith("b77") for r in runs):
-        train, test = load_banking77(args.banking77)
+    for dataset, folder in datasets if any(r in ("10shot", "full") for r in runs) else []:
+        train, test = load_text_category(folder)
         test = test[:: args.test_stride]
-        regimes = {"b77_10shot": (first_per_intent(train, 10), unlimited),
-                   "b77_full": (train, args.budget_minutes * 60)}
-        for regime in [r for r in runs if r in regimes]:
+        slug = dataset_slug(dataset)
+        regimes = {f"{slug}_10shot": (first_per_intent(train, 10), unlimited),
+                   f"{slug}_full": (train, args.budget_minutes * 60)}
+        for regime in [f"{slug}_{r}" for r in runs if f"{slug}_{r}" in regimes]:
             examples, budget = regimes[regime]
             for name in pipelines:
                 evaluation = {"test": [t for t, _ in test]}
@@ -402,6 +427,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 predicted = [row[0] for row in res["predictions"]["test"]]
                 acc, f1 = accuracy_and_macro_f1([i for _, i in test], predicted)
                 report["results"][f"{regime}/{name}"] = {
+                    "dataset": dataset, "data_path": str(folder),
                     "train_examples": len(examples), "test_examples": len(test),
                     "accuracy": acc, "macro_f1": f1,
                     **{k: v for k, v in res.items() if k != "predictions"},
@@ -482,15 +508,16 @@ def markdown(report: Dict[str, Any]) -> str:
     ]
     names = {"stock": "stock `rasa init`", "ours": "ours (config.yml)",
              "tfidf": "TF-IDF + logistic regression (not Rasa)"}
-    regimes = {"b77_10shot": ("Banking77", "10 per intent (770)", "banking77_10shot"),
-               "b77_full": ("Banking77", "full split (10,003)", "banking77_full")}
     order = {"tfidf": 0, "stock": 1, "ours": 2}
     rows = sorted(report["results"].items(),
                   key=lambda item: (item[0].split("/")[0], order.get(item[0].split("/")[1], 9)))
     for key, r in rows:
         run, name = key.split("/")
-        if run in regimes:
-            data, regime, ref = regimes[run]
+        if run.endswith(("_10shot", "_full")):
+            data = r.get("dataset", "Banking77")
+            shot = run.endswith("_10shot")
+            regime = f"10 per intent ({r['train_examples']:,})" if shot else f"full split ({r['train_examples']:,})"
+            reference = REFERENCES.get("banking77_10shot" if shot else "banking77_full", "—") if data == "Banking77" else "—"
             epochs = "; ".join(f"{e['done']}/{e['planned']}" for e in r["diet_epochs"]) or "—"
             if r.get("stopped_by_budget"):
                 epochs += " (stopped by budget)"
@@ -498,7 +525,7 @@ def markdown(report: Dict[str, Any]) -> str:
             lines.append(
                 f"| {data} | {regime} | {names[name]} | {_pct(r['accuracy'])} | {_pct(r['macro_f1'])} | "
                 f"{_duration(r['train_seconds'])}{budget} | {epochs} | {_gb(r['peak_rss_mb'])} | "
-                f"{REFERENCES[ref]} |"
+                f"{reference} |"
             )
     for key, r in report["results"].items():
         run, name = key.split("/")

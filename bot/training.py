@@ -131,7 +131,8 @@ def _train(project_dir: Path, model_dir: Path, name: str) -> None:
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",  # no phoning home from training either
-        "PYTHONPATH": str(project_dir),
+        # The project first (its components), then whatever the caller had (a checkout's bot/).
+        "PYTHONPATH": os.pathsep.join(p for p in (str(project_dir), os.environ.get("PYTHONPATH", "")) if p),
     }
     result = subprocess.run(
         command, cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

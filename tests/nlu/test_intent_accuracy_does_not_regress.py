@@ -3,23 +3,10 @@
 import json
 from pathlib import Path
 
-import pytest
-
-from bot.config import Settings
 from bot.nlu.evaluate import Parser, evaluate
-from bot.training import ensure_model
 
 HERE = Path(__file__).parent
 TOLERANCE = 0.02
-
-
-@pytest.fixture(scope="module")
-def parser() -> Parser:
-    settings = Settings.from_env()
-    model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
-    p = Parser(model)
-    yield p
-    p.close()
 
 
 def test_held_out_intent_accuracy_stays_within_two_points_of_record(parser: Parser) -> None:
