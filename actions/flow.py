@@ -10,13 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
-from actions.escalate import open_ticket
 from actions.asides import answer_aside
+from actions.escalate import open_ticket
 from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
 from bot.flows.runtime.compose import compact
-
-#: Trail entries kept in ``flow_last`` so "it's not fixed" can reopen a flow with its context.
-MAX_TRAIL = 60
 
 
 class ActionFlow(FrontlineAction):
@@ -25,11 +22,17 @@ class ActionFlow(FrontlineAction):
     def name(self) -> Text:
         return "action_flow"
 
+    def last_run(self, conversation_id: str, last: Dict[str, Any]) -> Dict[str, Any]:
+        """The last flow's answers and trail from ``flow_runs``, so "it's not fixed" can reopen it."""
+        return _run_context(self.services.flow_runs.list_for_conversation(conversation_id), last)
+
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         state = tracker.get_slot("flow_state")
         turn = user_turn(tracker)
+        if not state and turn.last_flow and turn.last_flow.get("outcome") == "resolved":
+            turn.last_flow = self.last_run(tracker.sender_id, turn.last_flow)
         result = self.services.engine.handle(state, turn)
         if not state and result.state is None and not result.messages and not result.ended:
             dispatcher.utter_message(
@@ -66,10 +69,16 @@ class ActionFlow(FrontlineAction):
                 started_at=_started_at(ended.trail, self.services.clock()),
                 ticket_id=ticket_id if ended.outcome == "escalated" else None,
             )
-            events.append(SlotSet("flow_last", {
-                "flow": ended.flow, "outcome": ended.outcome, "answers": ended.answers, "trail": ended.trail[-MAX_TRAIL:],
-            }))
+            events.append(SlotSet("flow_last", {"flow": ended.flow, "outcome": ended.outcome}))
         return events
+
+
+def _run_context(runs: List[Any], last: Dict[str, Any]) -> Dict[str, Any]:
+    """``last`` (the flow_last slot) with the answers and trail of that flow's latest run."""
+    for run in reversed(runs):
+        if run.flow_id == last.get("flow"):
+            return {**last, "answers": dict(run.answers or {}), "trail": list(run.trail or [])}
+    return dict(last)
 
 
 def _started_at(trail: List[Dict[str, Any]], default: datetime) -> datetime:
