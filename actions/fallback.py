@@ -74,7 +74,7 @@ class ActionOutOfScope(FrontlineAction):
         # A question for HR, facilities or finance: name where to go (config/other_teams.yml).
         from actions.support_chat import other_teams, point_to_other_team
 
-        if point_to_other_team(other_teams(self), text, dispatcher):  # type: ignore[arg-type]
+        if point_to_other_team(other_teams(self), text, dispatcher):
             return []
         if looks_like_question(text):
             events = await answer_from_kb(self.services, dispatcher, tracker, text)

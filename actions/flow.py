@@ -11,9 +11,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
+from actions.asides import answer_aside
 from actions.escalate import open_ticket
 from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
 from bot.contract import FLOW_LAST_SLOT, FLOW_STATE_SLOT, human_button
+from bot.flows.runtime.compose import compact
 
 
 class ActionFlow(FrontlineAction):
@@ -22,11 +24,17 @@ class ActionFlow(FrontlineAction):
     def name(self) -> Text:
         return "action_flow"
 
+    def last_run(self, conversation_id: str, last: Dict[str, Any]) -> Dict[str, Any]:
+        """The last flow's answers and trail from ``flow_runs``, so "it's not fixed" can reopen it."""
+        return _run_context(self.services.flow_runs.list_for_conversation(conversation_id), last)
+
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         state = tracker.get_slot(FLOW_STATE_SLOT)
         turn = user_turn(tracker)
+        if not state and turn.last_flow and turn.last_flow.get("outcome") == "resolved":
+            turn.last_flow = await asyncio.to_thread(self.last_run, tracker.sender_id, turn.last_flow)
         # A turn may search the knowledge base (a flow's kb: step) and read files: off the loop.
         result = await asyncio.to_thread(self.services.engine.handle, state, turn)
         if not state and result.state is None and not result.messages and not result.ended:
@@ -39,8 +47,11 @@ class ActionFlow(FrontlineAction):
                 buttons=[human_button()],
             )
             return []
-        dispatch(dispatcher, result.messages)
-        events: List[Dict[Text, Any]] = [SlotSet(FLOW_STATE_SLOT, result.state)]
+        events: List[Dict[Text, Any]] = []
+        if result.aside is not None:
+            events.extend(await answer_aside(self.services, result.aside, dispatcher, tracker, domain))
+        dispatch(dispatcher, compact(result.messages))
+        events.append(SlotSet(FLOW_STATE_SLOT, result.state))
 
         ticket_id: Optional[int] = None
         if result.escalation is not None:
@@ -68,6 +79,14 @@ class ActionFlow(FrontlineAction):
                 last["reason"] = result.escalation.reason  # the insights' escalation reason
             events.append(SlotSet(FLOW_LAST_SLOT, last))
         return events
+
+
+def _run_context(runs: List[Any], last: Dict[str, Any]) -> Dict[str, Any]:
+    """``last`` (the flow_last slot) with the answers and trail of that flow's latest run."""
+    for run in reversed(runs):
+        if run.flow_id == last.get("flow"):
+            return {**last, "answers": dict(run.answers or {}), "trail": list(run.trail or [])}
+    return dict(last)
 
 
 def _started_at(trail: List[Dict[str, Any]], default: datetime) -> datetime:

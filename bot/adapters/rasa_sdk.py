@@ -7,11 +7,10 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY, intent_payload
+from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY, FLOW_LAST_SLOT, intent_payload
 from bot.flows.model.turns import BotMessage, UserTurn
 from bot.security.identity import requester
 from bot.tickets.requester import Requester
-
 
 
 def latest_entities(tracker: Tracker) -> Dict[str, str]:
@@ -22,11 +21,34 @@ def latest_entities(tracker: Tracker) -> Dict[str, str]:
     return found
 
 
+#: How many earlier user messages a starting flow may read answers from (``fill_from``).
+HISTORY_LIMIT = 4
+
+
+def earlier_messages(tracker: Tracker, limit: int = HISTORY_LIMIT) -> List[str]:
+    """The person's typed messages before the latest one, since the last flow ended, oldest first.
+
+    Messages from before the last flow ended belong to another problem, so they are left out;
+    button payloads ("/flow_answer{...}") are not what anyone said.
+    """
+    texts: List[str] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == FLOW_LAST_SLOT:
+            texts = []
+        elif kind == "user":
+            text = (event.get("text") or "").strip()
+            texts.append(text)
+    texts = texts[:-1]  # the latest message is the turn itself
+    return [t for t in texts if t and not t.startswith("/")][-limit:]
+
+
 def user_turn(tracker: Tracker) -> UserTurn:
     """The latest user message as the flow engine sees it."""
     message = tracker.latest_message or {}
     intent = message.get("intent") or {}
     entities = latest_entities(tracker)
+    last = tracker.get_slot(FLOW_LAST_SLOT)
     return UserTurn(
         text=message.get("text") or "",
         intent=intent.get("name"),
@@ -34,6 +56,8 @@ def user_turn(tracker: Tracker) -> UserTurn:
         entities=entities,
         slots={name: tracker.get_slot(name) for name in ENTITY_SLOTS if tracker.get_slot(name)},
         button_value=entities.get(FLOW_ANSWER_ENTITY),
+        history=earlier_messages(tracker),
+        last_flow=last if isinstance(last, dict) else None,
     )
 
 

@@ -178,6 +178,7 @@ class KbService:
                 url=hit.passage_url,
                 snippet=plain_snippet(hit.passage.text),
                 score=hit.confidence,
+                products=tuple(hit.products),
             )
             for hit in hits[: max(top, 0)]
         ]

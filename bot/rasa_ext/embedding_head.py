@@ -222,7 +222,7 @@ class EmbeddingHead(GraphComponent):
             diet_ranking = message.get(INTENT_RANKING) or []
             if not diet_ranking:
                 continue
-            head = {name: float(p) for name, p in zip(self.classes, probabilities[row])}
+            head = {name: float(p) for name, p in zip(self.classes, probabilities[row], strict=True)}
             ranking = combine(diet_ranking, head, weight, length)
             message.set(PARTS_KEY, {"diet": diet_ranking, "head": head})
             message.set(INTENT, ranking[0], add_to_output=True)

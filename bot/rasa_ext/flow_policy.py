@@ -34,11 +34,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.contract import (
     FLOW_ACTION,
+    FLOW_LAST_SLOT,
     FLOW_STATE_SLOT,
     HANDOFF_SLOT,
     NOTE_ACTION,
@@ -52,6 +54,8 @@ from bot.contract import (
 
 # Actions this policy predicts after a user turn; the bot listens after each of them.
 OWN_ACTIONS = frozenset({FLOW_ACTION, RELAY_ACTION, NOTE_ACTION, RATING_ACTION})
+#: "It's not fixed" reopens a resolved flow within this many user messages of its end.
+REOPEN_WITHIN = 3
 
 
 @DefaultV1Recipe.register(
@@ -107,4 +111,29 @@ class FlowPolicy(Policy):
             return FLOW_ACTION
         if intent and intent not in set(self.config.get("core_intents") or []):
             return FLOW_ACTION
+        if reopens_resolved_flow(tracker, intent, text):
+            return FLOW_ACTION
         return None
+
+
+def reopens_resolved_flow(tracker: DialogueStateTracker, intent: Optional[str], text: str) -> bool:
+    """Whether "it's not fixed" / "still broken" comes shortly after a flow ended resolved.
+
+    The flow engine then reopens that flow with its answers and trail (``FlowEngine.handle``).
+    """
+    last = tracker.get_slot(FLOW_LAST_SLOT)
+    if not isinstance(last, dict) or last.get("outcome") != "resolved":
+        return False
+    if intent == "not_fixed":
+        return True
+    since = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, SlotSet) and event.key == FLOW_LAST_SLOT:
+            break
+        if isinstance(event, UserUttered):
+            since += 1
+    if since > REOPEN_WITHIN:
+        return False
+    from bot.flows.understanding.yesno import says_not_fixed
+
+    return says_not_fixed(text, intent)

@@ -36,7 +36,7 @@ class OtherTeam:
 
     def score(self, text: str) -> int:
         """How strongly ``text`` is about this team: the summed length of its keywords found."""
-        return sum(len(keyword) for keyword, pattern in zip(self.keywords, self._patterns) if pattern.search(text))
+        return sum(len(keyword) for keyword, pattern in zip(self.keywords, self._patterns, strict=True) if pattern.search(text))
 
 
 def _pattern(phrase: str) -> "re.Pattern[str]":

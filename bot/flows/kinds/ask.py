@@ -15,7 +15,7 @@ class AskKind(StepKind):
 
     name = "ask"
     doc = "Question to ask (template); the answer is saved under save_as."
-    own_keys = ("save_as", "answer")
+    own_keys = ("save_as", "answer", "fill_from", "confirm")
     waits = True
     saves = True
     attachments = True
@@ -24,13 +24,27 @@ class AskKind(StepKind):
                   text_inset=44.0)
 
     def option_schemas(self) -> Dict[str, Dict[str, Any]]:
-        return {"answer": {"$ref": "#/definitions/answer"}}
+        return {
+            "answer": {"$ref": "#/definitions/answer"},
+            "fill_from": {
+                "description": "What may answer this question before it is asked: 'messages' (the person's "
+                               "earlier messages) and/or entity names (os, app_name, device_type…). The step "
+                               "is then skipped.",
+                "anyOf": [{"type": "string", "minLength": 1},
+                          {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}],
+            },
+            "confirm": {
+                "description": "With fill_from: say one line when the answer was taken from earlier messages; "
+                               "true for the default line, or a template using {answer}.",
+                "type": ["boolean", "string"],
+            },
+        }
 
     def definitions(self) -> Dict[str, Dict[str, Any]]:
         def only(answer_type: str, *keys: str, required: bool = True) -> Dict[str, Any]:
             then: Dict[str, Any] = {"description": f"needed with type: {answer_type}",
                                     "required": list(keys)} if required else {}
-            then["propertyNames"] = {"enum": ["type", *keys]}
+            then["propertyNames"] = {"enum": ["type", *keys, "unsure"]}
             return {"if": {"required": ["type"], "properties": {"type": {"const": answer_type}}}, "then": then}
 
         return {
@@ -41,7 +55,13 @@ class AskKind(StepKind):
                     {"type": ["string", "number"]},
                     {"type": "object", "required": ["label"], "additionalProperties": False,
                      "properties": {"label": {"type": ["string", "number"]},
-                                    "value": {"type": ["string", "number"]}}},
+                                    "value": {"type": ["string", "number"]},
+                                    "synonyms": {
+                                        "description": "Words or phrases people use for this option (\"iphone\", "
+                                                       "\"wfh\"); found in replies and, with fill_from: [messages], "
+                                                       "in earlier messages.",
+                                        "type": "array",
+                                        "items": {"type": ["string", "number"]}}}},
                 ],
             },
             "answer": {
@@ -54,6 +74,12 @@ class AskKind(StepKind):
                     "pattern": {"type": "string", "minLength": 1},
                     "min": {"type": "number"},
                     "max": {"type": "number"},
+                    "unsure": {
+                        "description": "What \"not sure / don't know\" means: an option value (choice), yes or "
+                                       "no (yes_no), or the text saved (text, number, regex). Without it the "
+                                       "question is asked again.",
+                        "type": ["string", "number", "boolean"],
+                    },
                 },
                 "allOf": [
                     only("choice", "options"),
@@ -61,7 +87,7 @@ class AskKind(StepKind):
                     only("number", "min", "max", required=False),
                     {"if": {"anyOf": [{"not": {"required": ["type"]}},
                                       {"properties": {"type": {"enum": ["yes_no", "text"]}}}]},
-                     "then": {"propertyNames": {"enum": ["type"]}}},
+                     "then": {"propertyNames": {"enum": ["type", "unsure"]}}},
                 ],
             },
         }
@@ -71,9 +97,13 @@ class AskKind(StepKind):
         text = parser.text(where, item, self.name, at, "the question text")
         fields["save_as"] = parser.save_as(where, item, at)
         fields["answer"] = parser.answer(f"ask {where}", item, at)
+        parser.understanding(where, item, at, fields)
         return Text(text) if text is not None else None
 
     def run(self, run: StepRun, step: Step) -> Optional[str]:
+        filled = run.prefilled(step)
+        if filled is not None:
+            return filled
         run.ask(step)
         return None
 

@@ -42,6 +42,9 @@ class StepParser(Protocol):
     def answer(self, where: str, item: Mapping[str, Any], at: int) -> Optional[Answer]:
         """The ``answer:`` mapping of a question."""
 
+    def understanding(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any]) -> None:
+        """``fill_from`` and ``confirm`` of a question, into ``fields``."""
+
     def plain(self, node: Any) -> Any:
         """A YAML node as plain dicts, lists and scalars."""
 
@@ -75,6 +78,9 @@ class StepRun(Protocol):
 
     def run_from(self, step_id: str) -> None:
         """Execute steps from ``step_id``."""
+
+    def prefilled(self, step: Step) -> Optional[str]:
+        """If the person already said the answer (``fill_from``), save it; the next step id or None."""
 
     def ask(self, step: Step, text: Optional[str] = None, record: bool = True) -> None:
         """Send a waiting step's question and wait there."""

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from bot.flows.kinds.base import StepKind, StepParser, StepRun, Style
 from bot.flows.model import END, Answer, Body, Edge, Step, Text, next_edges
 from bot.flows.model.answers import default_hint, read_yes_no
-from bot.flows.model.turns import yes_no_buttons
+from bot.flows.model.turns import resolve_buttons
 
 MSG_RESOLVED = "Great — glad that's sorted! 🎉"
 
@@ -45,7 +45,7 @@ class ResolveKind(StepKind):
             run.run_from(resumed)
 
     def buttons(self, step: Step) -> List[Dict[str, str]]:
-        return yes_no_buttons()
+        return resolve_buttons()  # Yes, No, Partly, Not yet: hedges are never a yes
 
     def retry_hint(self, step: Step) -> str:
         return default_hint(Answer(type="yes_no"))

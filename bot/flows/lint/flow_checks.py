@@ -265,10 +265,12 @@ ALL_CHECKS: Tuple[Callable[[FlowContext], List[Problem]], ...] = (
 
 def lint_flow(ctx: FlowContext) -> List[Problem]:
     """Run every per-flow check (see ALL_CHECKS) plus the answer-name check."""
+    from bot.flows.lint.answers import check_shared_synonyms
     from bot.flows.lint.names import check_names
 
     problems: List[Problem] = []
     for check in ALL_CHECKS:
         problems.extend(check(ctx))
     problems.extend(check_names(ctx))
+    problems.extend(check_shared_synonyms(ctx.flow.steps, ctx.flow.id))
     return problems

@@ -100,6 +100,10 @@ def load_flow_file(
     return flows, problems
 
 
+#: The line said when ``confirm: true`` and an answer was taken from earlier messages.
+DEFAULT_CONFIRM = "You said {answer}, so I'll go with that."
+
+
 @dataclass(frozen=True)
 class FileLoad:
     """One flow file as the loader read it (what the linter reuses instead of parsing again).
@@ -504,6 +508,26 @@ class _Builder:
         """The ``answer:`` mapping of a question (default: a text answer)."""
         return self._answer(where, item, at)
 
+    def understanding(self, where: str, item: Mapping[str, Any], at: int, fields: Dict[str, Any]) -> None:
+        """``fill_from`` (entity names and/or ``messages``) and ``confirm`` (true or a template)."""
+        if "fill_from" in item:
+            value = item["fill_from"]
+            values = [value] if isinstance(value, str) else value
+            if isinstance(values, list) and values and all(isinstance(v, str) and v.strip() for v in values):
+                fields["fill_from"] = tuple(str(v).strip() for v in values)
+            else:
+                self.malformed()
+        if "confirm" in item:
+            value = item["confirm"]
+            if value is True:
+                fields["confirm"] = DEFAULT_CONFIRM
+            elif isinstance(value, str) and value.strip():
+                fields["confirm"] = value
+            elif value is not False:
+                self.error(key_line(item, "confirm", at), f"{where}: confirm must be true or the confirmation line (e.g. \"You said {{answer}} — noted.\")")
+            if "fill_from" not in item:
+                self.error(key_line(item, "confirm", at), f"{where}: confirm is only used with fill_from (it confirms an answer taken from earlier messages)")
+
     def _text(self, where: str, item: Mapping[str, Any], key: str, at: int, what: str) -> Optional[str]:
         value = item.get(key)
         if not isinstance(value, str) or not value:
@@ -580,7 +604,26 @@ class _Builder:
         maximum = self._bound(where, node, "max", line) if kind == "number" else None
         if minimum is not None and maximum is not None and minimum > maximum:
             self.error(key_line(node, "min", line), f"{where}: answer.min ({minimum:g}) is greater than answer.max ({maximum:g})")
-        return Answer(type=kind, options=options or (), pattern=pattern, minimum=minimum, maximum=maximum)
+        unsure = self._unsure(where, node, line, kind, options or ())
+        return Answer(type=kind, options=options or (), pattern=pattern, minimum=minimum, maximum=maximum, unsure=unsure)
+
+    def _unsure(self, where: str, node: Mapping[str, Any], line: int, kind: str, options: Sequence[Option]) -> Optional[str]:
+        """``answer.unsure``: what "not sure" means (an option value, yes/no, or a text to save)."""
+        if "unsure" not in node:
+            return None
+        value = node["unsure"]
+        at = key_line(node, "unsure", line)
+        if isinstance(value, bool) and kind == "yes_no":
+            return "yes" if value else "no"
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            self.error(at, f"{where}: answer.unsure must be the value saved when the person is not sure")
+            return None
+        text = str(value)
+        if kind == "choice" and text not in {o.value for o in options}:
+            self.error(at, f"{where}: answer.unsure {text!r} is not an option value (options: {_expected(o.value for o in options)})")
+        if kind == "yes_no" and text.casefold() not in ("yes", "no"):
+            self.error(at, f"{where}: answer.unsure of a yes_no answer must be yes or no (found {text!r})")
+        return text
 
     def _options(self, where: str, node: Mapping[str, Any], line: int) -> Tuple[Option, ...]:
         items = node.get("options")
@@ -591,21 +634,27 @@ class _Builder:
         seen: Set[str] = set()
         for index, option in enumerate(items):
             at = item_line(items, index, line)
+            synonyms: Tuple[str, ...] = ()
             if isinstance(option, (str, int, float)) and not isinstance(option, bool):
                 label = value = str(option)
             elif isinstance(option, dict) and isinstance(option.get("label"), (str, int, float)):
-                extra = set(option) - {"label", "value"}
+                extra = set(option) - {"label", "value", "synonyms"}
                 if extra:
                     self.malformed()
                 label = str(option["label"])
                 value = str(option.get("value", label))
+                raw = option.get("synonyms") or []
+                if isinstance(raw, list) and all(isinstance(s, (str, int, float)) and not isinstance(s, bool) for s in raw):
+                    synonyms = tuple(str(s).strip() for s in raw if str(s).strip())
+                else:
+                    self.malformed()
             else:
                 self.malformed()
                 continue
             if value.casefold() in seen:
                 self.error(at, f"{where}: option value {value!r} is used twice")
             seen.add(value.casefold())
-            options.append(Option(label=label, value=value))
+            options.append(Option(label=label, value=value, synonyms=synonyms, location=self.loc(at)))
         return tuple(options)
 
     def _pattern(self, where: str, node: Mapping[str, Any], line: int) -> Optional[str]:

@@ -81,17 +81,24 @@ class Option:
 
     label: str
     value: str
+    synonyms: Tuple[str, ...] = ()
+    location: Optional[Location] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """How an ``ask`` step's answer is read and validated."""
+    """How an ``ask`` step's answer is read and validated.
+
+    ``unsure`` is what "not sure / don't know" means: an option value (choice), "yes"/"no"
+    (yes_no) or a text to save (text, number, regex); None re-asks.
+    """
 
     type: str = "text"
     options: Tuple[Option, ...] = ()
     pattern: Optional[str] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
+    unsure: Optional[str] = None
 
 
 class Body:
@@ -151,6 +158,8 @@ class Step:
     image: Optional[str] = None
     link: Optional[Mapping[str, str]] = None
     top: int = 3
+    fill_from: Tuple[str, ...] = ()
+    confirm: Optional[str] = None
 
 
 START = "__start__"

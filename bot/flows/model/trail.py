@@ -25,6 +25,9 @@ class TrailEntry:
         label: how the answer read when it was given (a button's label), so later edits to the
             flow never change what an old ticket says; None when the answer is its own label.
         unusable: replies that were not understood before the answer.
+        source: where the answer came from ("button", "typed", "synonym", "ordinal", "earlier" …,
+            see ``bot.flows.understanding.result.SOURCES``); None for events and old entries.
+        matched: the words that gave the answer ("home wifi"), when it was not simply typed.
     """
 
     flow: Optional[str]
@@ -35,6 +38,8 @@ class TrailEntry:
     at: Optional[str] = None
     label: Optional[str] = None
     unusable: List[str] = field(default_factory=list)
+    source: Optional[str] = None
+    matched: Optional[str] = None
 
     def to_json(self) -> Dict[str, Any]:
         """The entry as stored (``label``/``unusable`` only when set, as older readers expect)."""
@@ -50,6 +55,10 @@ class TrailEntry:
             data["label"] = self.label
         if self.unusable:
             data["unusable"] = list(self.unusable)
+        if self.source is not None:
+            data["source"] = self.source
+        if self.matched:
+            data["matched"] = self.matched
         return data
 
     @classmethod
@@ -66,6 +75,8 @@ class TrailEntry:
             at=_text_or_none(data.get("at")),
             label=str(label) if label is not None else None,
             unusable=[str(u) for u in unusable] if isinstance(unusable, list) else [],
+            source=_text_or_none(data.get("source")),
+            matched=_text_or_none(data.get("matched")),
         )
 
     @property

@@ -26,6 +26,10 @@ class UserTurn:
         entities: entity name → value from this message.
         slots: the conversation's current slot values (e.g. ``error_code``).
         button_value: the ``flow_answer`` entity when the user clicked one of our buttons.
+        history: the person's earlier messages in this conversation (before this one), oldest
+            first; a flow that starts keeps them for ``fill_from: [messages]``.
+        last_flow: the ``flow_last`` slot: the last flow that ended, its outcome, answers and
+            trail (so "it's not fixed" can reopen a resolved flow).
     """
 
     text: str = ""
@@ -34,6 +38,8 @@ class UserTurn:
     entities: Dict[str, Any] = field(default_factory=dict)
     slots: Dict[str, Any] = field(default_factory=dict)
     button_value: Optional[str] = None
+    history: List[str] = field(default_factory=list)
+    last_flow: Optional[Dict[str, Any]] = None
 
 
 @dataclass
@@ -118,17 +124,20 @@ class TurnResult:
         state: the new ``flow_state`` slot value (JSON dict) or None when no flow is active.
         ended: flows that ended this turn, innermost first (several with link/call/switch).
         escalation: set when the conversation must go to a human.
+        aside: an interruption the caller answers before the flow's own messages (a ticket's
+            status, adding to a ticket, timing, a phone number): ``{"kind", "reference"}``.
     """
 
     messages: List[BotMessage] = field(default_factory=list)
     state: Optional[Dict[str, Any]] = None
     ended: List[FlowOutcome] = field(default_factory=list)
     escalation: Optional[Escalation] = None
+    aside: Optional[Dict[str, Any]] = None
 
     @property
     def handled(self) -> bool:
         """False when the engine did nothing (no flow active or started): the caller falls back."""
-        return bool(self.messages or self.state is not None or self.ended or self.escalation)
+        return bool(self.messages or self.state is not None or self.ended or self.escalation or self.aside)
 
 
 def flow_answer_payload(value: str) -> str:
@@ -155,5 +164,10 @@ def button(title: str, value: str) -> Dict[str, str]:
 
 
 def yes_no_buttons() -> List[Dict[str, str]]:
-    """The Yes/No buttons used by yes_no asks, resolve steps and switch confirmations."""
+    """The Yes/No buttons used by yes_no asks and switch confirmations."""
     return [button("Yes", "yes"), button("No", "no")]
+
+
+def resolve_buttons() -> List[Dict[str, str]]:
+    """The buttons of "did that fix it?": Yes, No, and the honest in-betweens."""
+    return yes_no_buttons() + [button("Partly", "partly"), button("Not yet", "not_yet")]

@@ -20,8 +20,13 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 from bot.flows.kinds.escalate import first_escalation
 from bot.flows.kinds.registry import get as get_kind
 from bot.flows.kinds.registry import kind_of
-from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.kinds.understand import ASIDES, context_for, message_for, question_for
+from bot.flows.model import END, Flow, FlowSet, Step
 from bot.flows.model.answers import read_yes_no
+from bot.flows.understanding import interpret
+from bot.flows.understanding import result as understood
+from bot.flows.understanding.interpret import read as read_without_interruptions
+from bot.flows.understanding.yesno import says_not_fixed as says_not_fixed_text
 from bot.flows.model.turns import (
     BotMessage,
     Escalation,
@@ -145,6 +150,11 @@ class FlowEngine:
         state = _coerce_state(state)
         if state is None:
             flow = self.match(turn, flows)
+            last = turn.last_flow or {}
+            if (flow is None or flow.id == last.get("flow")) and says_not_fixed(turn) and last.get("outcome") == "resolved":
+                reopened = self._reopen(flows, turn, last)
+                if reopened is not None:
+                    return reopened
             if flow is None:
                 return TurnResult()
             run = Run(self, flows, turn, None)
@@ -166,36 +176,101 @@ class FlowEngine:
             self._restart(run, flow, announce=False)
             return run.result()
 
-        free_text = kind_of(step.kind).free_text(step)  # known: _waiting_step checked it
-        confident = turn.confidence >= self.switch_threshold
-        intent = turn.intent if turn.button_value is None else None
-        if intent in INTERRUPT_INTENTS and (confident or not free_text):
-            if intent == "request_human":
-                self._request_human(run, flow, step)
-            elif intent == "cancel":
-                self._cancel(run, flow)
-            else:
-                self._restart(run, flow)
-            return run.result()
-
         if state.get("pending_switch") and self._settle_switch(run, flows, step):
             return run.result()
 
-        new_flow = self.match(turn, flows) if intent else None
-        if (
-            new_flow is not None
-            and new_flow.id not in _active_flow_ids(run.state)
-            and confident
-            and not free_text
-            and not run.read(step)[0]
-        ):
-            self._offer_switch(run, flow, new_flow)
-            return run.result()
-
-        run.answer(step)
+        # Interruptions come before answers, on every kind of question.
+        active = [flows.get(f) for f in _active_flow_ids(run.state)]
+        context = context_for(flows, active, run.state.get("said") or [], self.switch_threshold)
+        question = question_for(step)
+        message = message_for(turn)
+        reading = interpret(question, message, context)
+        if isinstance(reading, understood.Interruption):
+            if self._interrupt(run, flows, flow, step, reading):
+                return run.result()
+            reading = read_without_interruptions(question, message)
+        run.answer(step, reading)
         return run.result()
 
     # -- interruptions -------------------------------------------------------------------------
+
+    def _interrupt(self, run: Run, flows: FlowSet, flow: Flow, step: Step, found: understood.Interruption) -> bool:
+        """Act on an interruption; False when it turns out to be an answer after all."""
+        question = run.render(kind_of(step.kind).question(step))
+        kind = found.kind
+        if kind == "request_human":
+            self._request_human(run, flow, step)
+        elif kind == "cancel":
+            self._cancel(run, flow)
+        elif kind == "start_over":
+            self._restart(run, flow)
+        elif kind == "other_problem":
+            new_flow = self.match(run.turn, flows)
+            if new_flow is None or new_flow.id in _active_flow_ids(run.state):
+                return False
+            self._offer_switch(run, flow, new_flow)
+        elif kind == "thanks":
+            run.ask(step, text=f"You're welcome! To finish this off: {question}", record=False)
+        elif kind == "goodbye":
+            run.record("goodbye", None, run.turn.text, step=step.id)
+            run.say("OK, I'll leave it here. If it's still a problem later, just message me and we'll pick it up.")
+            run.end_all("abandoned")
+        elif kind == "mark_urgent":
+            run.state["answers"]["urgent"] = True
+            run.record("mark_urgent", None, run.turn.text, step=step.id)
+            run.ask(
+                step,
+                text=f"Noted — this is urgent. If we can't fix it here, the ticket goes in as urgent. Meanwhile: {question}",
+                record=False,
+            )
+        elif kind in ASIDES:
+            run.record(kind, None, run.turn.text, step=step.id)
+            run.aside = {"kind": kind, "reference": found.reference}
+            if kind != "ticket_add_info":
+                run.ask(step, text=f"Back to where we were: {question}", record=False)
+        else:
+            return False
+        return True
+
+    def _reopen(self, flows: FlowSet, turn: UserTurn, last: Mapping[str, Any]) -> Optional[TurnResult]:
+        """ "It's not fixed" after a flow ended resolved: pick it up again with its context.
+
+        The answers and trail come back, the trail records the reopening, and the flow carries on
+        from its "did that fix it?" step as if the answer had been no (usually: escalate, with
+        the whole trail on the ticket).
+        """
+        flow = flows.get(str(last.get("flow")))
+        if flow is None:
+            return None
+        run = Run(self, flows, turn, None)
+        run.state = new_state(flow, self.clock())
+        run.state["answers"] = dict(last.get("answers") or {})
+        run.state["trail"] = list(last.get("trail") or [])
+        run.state["said"] = list(turn.history)[-12:]
+        resolve_step = None
+        for entry in reversed(run.state["trail"]):
+            if entry.get("flow") == flow.id and entry.get("kind") == "resolve" and entry.get("answer") is True:
+                try:
+                    resolve_step = flow.step(str(entry.get("step")))
+                except KeyError:
+                    resolve_step = None
+                break
+        run.record("reopened", "The person said it is not fixed after all", turn.text, step=resolve_step.id if resolve_step else None)
+        run.say("Sorry it's not fixed after all — let's pick up where we left off.")
+        following = run.next_of(resolve_step) if resolve_step is not None else END
+        if following == END:
+            team, priority = first_escalation(flow)
+            run.escalate(
+                team,
+                priority,
+                f"{flow.description}: came back after it was marked fixed.",
+                "flow",
+                f"I'm handing this over to the {team} team with everything we tried before, "
+                "so you won't need to repeat yourself.",
+            )
+        else:
+            run.run_from(following)
+        return run.result()
 
     def _request_human(self, run: Run, flow: Flow, step: Step) -> None:
         team, priority = first_escalation(flow)
@@ -223,8 +298,10 @@ class FlowEngine:
         root = root or flow
         run.record("restart", None, run.turn.text, step=run.state.get("step"))
         trail = run.state["trail"]
+        said, seen = run.state.get("said") or [], run.state.get("seen") or {}
         run.state = new_state(root, self.clock())
         run.state["trail"] = trail  # keep the history: the agent should see what was tried
+        run.state.update(said=said, seen=seen)
         if announce:
             run.say("OK, let's start again from the beginning.")
         run.run_from(root.first_step.id)
@@ -255,6 +332,13 @@ class FlowEngine:
         else:
             run.ask(step, record=False)
         return True
+
+
+def says_not_fixed(turn: UserTurn) -> bool:
+    """Whether a message says a problem that was fixed is back ("it's not fixed", "still broken")."""
+    if turn.button_value is not None:
+        return False
+    return says_not_fixed_text(turn.text or "", turn.intent)
 
 
 def _waiting_step(flow: Flow, step_id: Any) -> Optional[Step]:

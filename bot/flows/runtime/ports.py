@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Protocol, runtime_checkable
+from typing import List, Protocol, Tuple, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class Article:
     url: str
     snippet: str = ""
     score: float = 0.0
+    products: Tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -27,10 +27,14 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from bot.flows.kinds.escalate import first_escalation
 from bot.flows.kinds.registry import kind_of
+from bot.flows.kinds.understand import MAX_SAID, message_for, option_label, question_for, reask_text, remember, seen_entities
 from bot.flows.model import END, Flow, FlowSet, Step
 from bot.flows.model.expr import parse, render_template
 from bot.flows.model.trail import TrailEntry
-from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn
+from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, resolve_buttons
+from bot.flows.runtime.fit import for_platform, platform_of
+from bot.flows.understanding import interpret, prefill
+from bot.flows.understanding import result as understood
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.flows.runtime.engine import FlowEngine
@@ -40,6 +44,10 @@ logger = logging.getLogger(__name__)
 MAX_STEPS_PER_TURN = 50
 
 MSG_GAVE_UP_END = "Sorry, I couldn't follow that, so I've stopped here."
+MSG_PARTLY = "Thanks for telling me — partly fixed isn't fixed, so let's keep going."
+MSG_WAIT = "No rush — give it a try and tell me here how it went."
+MSG_RESOLVE_UNSURE = "Not sure is fine — have one more try of the thing that wasn't working, then tell me: yes or no?"
+MSG_TAKE_YOUR_TIME = "Sure, take your time."
 
 
 #: Every key of a flow state but ``flow``, with its starting value. Also what a stored state
@@ -53,6 +61,8 @@ STATE_DEFAULTS: Dict[str, Any] = {
     "pending_switch": None,
     "started_at": None,
     "trail_from": 0,
+    "said": [],
+    "seen": {},
 }
 
 
@@ -81,6 +91,7 @@ class Run:
         self.messages: List[BotMessage] = []
         self.ended: List[FlowOutcome] = []
         self.escalation: Optional[Escalation] = None
+        self.aside: Optional[Dict[str, Any]] = None
         self.steps_run = 0
 
     # -- results and helpers -------------------------------------------------------------------
@@ -107,6 +118,7 @@ class Run:
             state=jsonable(self._state) if self._state is not None else None,
             ended=self.ended,
             escalation=self.escalation,
+            aside=self.aside,
         )
 
     @property
@@ -136,8 +148,14 @@ class Run:
         return render_template(template or "", self.lookup)
 
     def search_kb(self, query: str, top: int) -> List[Any]:
-        """Knowledge-base articles for ``query`` from the engine's knowledge base."""
-        return list(self.engine.kb.search(query, top))
+        """Knowledge-base articles for ``query`` that fit the person's platform, best first.
+
+        Articles tagged only for another platform than the one the conversation established
+        (an answer such as ``email_client: mobile``, or the ``os`` entity) are left out.
+        """
+        platform = platform_of(self.state["answers"], self.state.get("seen") or {}) if self.state else None
+        found = list(self.engine.kb.search(query, top + (3 if platform else 0)))
+        return for_platform(found, platform, lambda a: getattr(a, "products", ()))[:top]
 
     def run_check(self, name: str, args: Dict[str, Any]) -> Any:
         """Run the named check from the engine's registry (KeyError if there is none)."""
@@ -149,7 +167,7 @@ class Run:
         return jsonable(value)
 
     def record(self, kind: str, text: Any = None, answer: Any = None, step: Optional[str] = None,
-               label: Optional[str] = None) -> Dict[str, Any]:
+               label: Optional[str] = None, source: Optional[str] = None, matched: Optional[str] = None) -> Dict[str, Any]:
         """Append a trail entry (a step executed or an event such as restart) and return it."""
         entry = TrailEntry(
             flow=self._state["flow"] if self._state else None,
@@ -159,6 +177,8 @@ class Run:
             answer=jsonable(answer),
             at=self.now(),
             label=label,
+            source=source,
+            matched=matched or None,
         ).to_json()
         if self._state is not None:
             self._state["trail"].append(entry)
@@ -171,8 +191,15 @@ class Run:
     # -- starting and running ------------------------------------------------------------------
 
     def start(self, flow: Flow) -> None:
-        """Start ``flow`` from its first step with a fresh state."""
+        """Start ``flow`` from its first step with a fresh state.
+
+        The person's messages so far (and this one) are kept, so that questions declaring
+        ``fill_from`` are answered from them instead of being asked again.
+        """
         self.state = new_state(flow, self.engine.clock())
+        self.state["said"] = [t for t in self.turn.history if t and not t.startswith("/")][-MAX_SAID:]
+        remember(self.state, self.turn)
+        self.state["seen"] = seen_entities(self.state, self.turn)
         self.run_from(flow.first_step.id)
 
     def run_from(self, step_id: str) -> None:
@@ -240,31 +267,92 @@ class Run:
         self.state["step"] = step.id
 
     def read(self, step: Step) -> Tuple[bool, Any]:
-        """Interpret the turn as an answer to the waiting ``step``."""
-        return kind_of(step.kind).read(self, step)
+        """Whether the turn answers the waiting ``step`` (interruptions aside), and the value."""
+        reading = interpret(question_for(step), message_for(self.turn))
+        if isinstance(reading, understood.Answer):
+            return True, reading.value
+        return False, None
 
-    def answer(self, step: Step) -> None:
-        """Feed the turn to the waiting ``step`` and carry on from there."""
+    def answer(self, step: Step, reading: Optional[understood.Interpretation] = None) -> None:
+        """Feed the turn (as read by ``bot.flows.understanding``) to the waiting ``step`` and go on."""
         kind = kind_of(step.kind)
-        ok, value = kind.read(self, step)
-        if not ok:
-            self.not_understood(step)
+        if reading is None:
+            reading = interpret(question_for(step), message_for(self.turn))
+        remember(self.state, self.turn)
+        self.state["seen"] = seen_entities(self.state, self.turn)
+        if isinstance(reading, understood.Hedge):
+            self.hedge(step, reading)
             return
+        if not isinstance(reading, understood.Answer):
+            self.not_understood(step, reading if isinstance(reading, understood.Unclear) else None)
+            return
+        value = reading.value
         self.state["attempts"].pop(step.id, None)
-        self._set_trail_answer(step, value, kind.answer_label(step, value))
+        self._set_trail_answer(step, value, kind.answer_label(step, value), reading.source, reading.matched)
         kind.accept(self, step, value)
 
-    def _set_trail_answer(self, step: Step, value: Any, label: Optional[str]) -> None:
-        """Record the answer (and the label it was given under) on the step's trail entry."""
+    def prefilled(self, step: Step) -> Optional[str]:
+        """If the person already said the answer (``fill_from``), save it and return the next step.
+
+        The trail entry says where the answer came from (``source: earlier``); ``confirm`` adds
+        a one-line confirmation ("You said home Wi-Fi — …").
+        """
+        if not step.fill_from or self.state is None:
+            return None
+        found = prefill(question_for(step), step.fill_from, self.state.get("said") or [], self.state.get("seen") or {})
+        if found is None:
+            return None
+        kind = kind_of(step.kind)
+        self.state["answers"][step.save_as or step.id] = found.value
+        self.record(step.kind, self.render(kind.question(step)), found.value, step=step.id,
+                    label=kind.answer_label(step, found.value), source="earlier", matched=found.matched)
+        if step.confirm:
+            label = option_label(step, found.value)
+            self.say(render_template(step.confirm, lambda name: label if name == "answer" else self.lookup(name)))
+        return self.next_of(step)
+
+    def _set_trail_answer(self, step: Step, value: Any, label: Optional[str], source: str = "typed",
+                          matched: str = "") -> None:
+        """Record the answer, the label it was given under and where it came from on the step's entry."""
+        matched_or_none = matched if matched and source not in ("button", "typed") else None
         for index in range(len(self.state["trail"]) - 1, -1, -1):
             entry = TrailEntry.from_json(self.state["trail"][index])
             if entry.step == step.id and entry.flow == self.state["flow"]:
                 entry.answer, entry.label = jsonable(value), label
+                entry.source, entry.matched = source, matched_or_none
                 self.state["trail"][index] = entry.to_json()
                 return
-        self.record(step.kind, self.render(kind_of(step.kind).question(step)), value, step=step.id, label=label)
+        self.record(step.kind, self.render(kind_of(step.kind).question(step)), value, step=step.id, label=label,
+                    source=source, matched=matched_or_none)
 
-    def not_understood(self, step: Step) -> None:
+    def hedge(self, step: Step, hedge: understood.Hedge) -> None:
+        """ "Partly", "not yet", "give me a sec", "not sure": never a yes.
+
+        On "did that fix it?": partly goes on as not fixed (and says so), not yet / wait keeps
+        waiting without counting a failed attempt. On a yes/no question: wait keeps waiting,
+        partly and unsure are re-asked.
+        """
+        question = self.render(kind_of(step.kind).question(step))
+        if step.kind == "resolve":
+            if hedge.kind == "partly":
+                self.state["attempts"].pop(step.id, None)
+                self._set_trail_answer(step, "partly", "Partly", "typed")
+                self.state["answers"][step.id] = "partly"
+                self.say(MSG_PARTLY)
+                self.run_from(self.next_of(step))
+                return
+            waiting = hedge.kind in ("not_yet", "wait")
+            self.record("wait" if waiting else "unsure", question, self.turn.text, step=step.id)
+            self.state["step"] = step.id
+            self.say(MSG_WAIT if waiting else MSG_RESOLVE_UNSURE, buttons=resolve_buttons())
+            return
+        if hedge.kind in ("wait", "not_yet"):
+            self.record("wait", question, self.turn.text, step=step.id)
+            self.ask(step, text=f"{MSG_TAKE_YOUR_TIME} {question}", record=False)
+            return
+        self.not_understood(step, understood.Unclear("unsure" if hedge.kind == "unsure" else "hedge", self.turn.text))
+
+    def not_understood(self, step: Step, unclear: Optional[understood.Unclear] = None) -> None:
         """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
         attempts = int(self.state["attempts"].get(step.id, 0)) + 1
         self.state["attempts"][step.id] = attempts
@@ -274,6 +362,10 @@ class Run:
                 break
         if attempts < step.max_attempts:
             hint = self.render(step.hint) if step.hint else kind_of(step.kind).retry_hint(step)
+            if unclear is not None and unclear.reason == "hedge":
+                hint = f"Is that closer to yes or no? {hint}"
+            elif unclear is not None:
+                hint = reask_text(step, unclear, hint)
             self.ask(step, text=hint, record=False)
             return
         self.state["attempts"].pop(step.id, None)
@@ -333,7 +425,12 @@ class Run:
         self.end_flow(outcome, resume=False)
 
     def escalate(self, team: str, priority: str, summary: str, reason: str, message: str) -> None:
-        """Hand over to a human: message the user, record the Escalation, end all flows."""
+        """Hand over to a human: message the user, record the Escalation, end all flows.
+
+        A conversation the person marked urgent goes in as urgent whatever the flow says.
+        """
+        if self.state["answers"].get("urgent") is True:
+            priority = "urgent"
         self.say(message)
         self.escalation = Escalation(
             flow=self.state["flow"],

@@ -59,6 +59,7 @@ class Chat:
         self.state: Optional[Dict[str, Any]] = None
         self.slots: Dict[str, Any] = {}
         self.results: List[TurnResult] = []
+        self.last_flow: Optional[Dict[str, Any]] = None  # the flow_last slot, as actions/flow.py sets it
 
     def send(
         self,
@@ -77,9 +78,12 @@ class Chat:
             entities=entities,
             slots=dict(self.slots),
             button_value=button,
+            last_flow=self.last_flow,
         )
         result = self.engine.handle(self.state, turn)
         self.state = result.state
+        for ended in result.ended:
+            self.last_flow = {"flow": ended.flow, "outcome": ended.outcome, "answers": ended.answers, "trail": ended.trail}
         self.results.append(result)
         return result
 

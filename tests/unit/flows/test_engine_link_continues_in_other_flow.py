@@ -41,7 +41,7 @@ def test_link_moves_into_the_other_flow(write_flow, make_chat) -> None:
     chat.send("my laptop is slow", intent="slow_computer")
     result = chat.send("yes only online")
     assert [m.text for m in result.messages] == ["Let's look at your Wi-Fi (slow only online: yes).", "Is it better now?"]
-    assert [b["title"] for b in result.messages[-1].buttons] == ["Yes", "No"]
+    assert [b["title"] for b in result.messages[-1].buttons] == ["Yes", "No", "Partly", "Not yet"]  # issue #15: resolve offers the in-betweens
     assert result.ended == []  # the linking flow has no outcome of its own
     assert chat.flow == "wifi_connectivity" and chat.step == "fixed"
 

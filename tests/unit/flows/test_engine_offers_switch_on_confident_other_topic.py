@@ -66,12 +66,17 @@ def test_no_switch_below_threshold_or_for_valid_answers_or_text_asks(write_flow,
     chat = start(write_flow, make_chat)
     unsure = chat.send("printer?", intent="printer_problem", confidence=0.5)
     assert chat.state["pending_switch"] is None
-    assert unsure.messages[0].text.startswith("Sorry, I didn't catch that")
+    assert unsure.messages[0].text.startswith("Sorry — I couldn't match “printer?” to one of the options. Sorry, I didn't catch that")
 
     answered = chat.send("anyconnect, printer not involved", intent="printer_problem", confidence=0.95)
     assert answered.state["answers"]["ask_client"] == "anyconnect"
     assert chat.step == "ask_notes"
 
-    free = chat.send("my printer also jams", intent="printer_problem", confidence=0.95)
+    # issue #15: an open question no longer swallows a different problem said outright ...
+    other = chat.send("my printer also jams", intent="printer_problem", confidence=0.95)
+    assert other.state["pending_switch"] == {"flow": "printer_problem"}
+    assert chat.click("no").messages[0].text == "Anything else?"
+    # ... while any other text, even with a shaky topic guess, is the answer.
+    free = chat.send("the printer was fine yesterday", intent="printer_problem", confidence=0.7)
     assert free.state is None
-    assert free.ended[0].answers["ask_notes"] == "my printer also jams"
+    assert free.ended[0].answers["ask_notes"] == "the printer was fine yesterday"

@@ -32,7 +32,8 @@ def test_reask_with_hint_then_escalate_gave_up(write_flow, make_chat) -> None:
     chat.send("printer broken", intent="printer_problem")
 
     first = chat.send("banana")
-    assert [m.text for m in first.messages] == ["Please pick one of the buttons."]
+    # issue #15: the re-ask says what was not understood, then the designer's hint
+    assert [m.text for m in first.messages] == ["Sorry — I couldn't match “banana” to one of the options. Please pick one of the buttons."]
     assert [b["title"] for b in first.messages[0].buttons] == ["Paper jam", "Won't print"]
     assert first.messages[0].buttons[0]["payload"] == '/flow_answer{"flow_answer":"jam"}'
     assert chat.state["attempts"] == {"ask_kind": 1}

@@ -67,8 +67,9 @@ def test_resolve_reasks_yes_no(write_flow, make_chat) -> None:
     again = chat.send("maybe")
     assert chat.step == "fixed"
     assert "yes or no" in again.messages[0].text
-    assert [b["payload"] for b in again.messages[0].buttons] == [
-        '/flow_answer{"flow_answer":"yes"}', '/flow_answer{"flow_answer":"no"}'
+    assert [b["payload"] for b in again.messages[0].buttons] == [  # issue #15: Partly and Not yet too
+        '/flow_answer{"flow_answer":"yes"}', '/flow_answer{"flow_answer":"no"}',
+        '/flow_answer{"flow_answer":"partly"}', '/flow_answer{"flow_answer":"not_yet"}',
     ]
 
 
