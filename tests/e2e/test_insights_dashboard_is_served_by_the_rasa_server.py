@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bot.db.engine import make_engine
 from bot.insights.rollup import conversations_table, steps_table
+from bot.security.identity import rest_conversation
 from tests.conftest import INSIGHTS_PASSWORD, INSIGHTS_USER, Bot, texts
 
 
@@ -71,8 +72,10 @@ def test_dashboard_needs_a_login_and_counts_the_bots_real_conversations(bot: Bot
     try:
         with engine.connect() as conn:
             c = conversations_table.c
-            rows = {r.sender_id: r for r in conn.execute(
-                select(conversations_table).where(c.sender_id.in_([confused, vpn, polite])))}
+            # The REST channel namespaces conversations (rest:<sender>, bot.security.identity).
+            ids = {rest_conversation(sender): sender for sender in (confused, vpn, polite)}
+            rows = {ids[r.sender_id]: r for r in conn.execute(
+                select(conversations_table).where(c.sender_id.in_(list(ids))))}
             steps = conn.execute(select(steps_table.c.flow, steps_table.c.run_outcome, steps_table.c.last)
                                  .where(steps_table.c.conversation_id == rows[vpn].id)).all()
     finally:
