@@ -11,6 +11,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
+from urllib.parse import quote
 from typing import Any, Dict, Optional, Tuple
 
 import pytest
@@ -73,17 +74,17 @@ def test_personal_data_never_stored_password_warning_and_http_export_erase(bot: 
     assert not [c for c in slack_api.calls if any(s in json.dumps(c.params) for s in secrets_)]
 
     # Administrators: export and erase over HTTP, only with the API token.
-    assert http(bot, "GET", f"/privacy/export?user={sender}", token=None)[0] == 401
-    assert http(bot, "GET", f"/privacy/export?user={sender}", token="wrong")[0] == 401
-    status, document = http(bot, "GET", f"/privacy/export?user={sender}")
+    assert http(bot, "GET", f"/privacy/export?user={quote(bot.conversation(sender))}", token=None)[0] == 401
+    assert http(bot, "GET", f"/privacy/export?user={quote(bot.conversation(sender))}", token="wrong")[0] == 401
+    status, document = http(bot, "GET", f"/privacy/export?user={quote(bot.conversation(sender))}")
     assert status == 200 and [t["reference"] for t in document["tickets"]] == [reference]
     phrases = ["charged twice for the licence", "since this morning"]
     assert all(p in json.dumps(document) for p in phrases)
-    assert http(bot, "POST", "/privacy/erase", {"user": sender})[0] == 400  # no confirm
-    status, result = http(bot, "POST", "/privacy/erase", {"user": sender, "confirm": True})
+    assert http(bot, "POST", "/privacy/erase", {"user": bot.conversation(sender)})[0] == 400  # no confirm
+    status, result = http(bot, "POST", "/privacy/erase", {"user": bot.conversation(sender), "confirm": True})
     assert status == 200 and result["closed_tickets"] == [reference]
     assert stored(bot, [sender, *phrases]) == []
-    assert http(bot, "GET", f"/privacy/export?user={sender}")[0] == 404
+    assert http(bot, "GET", f"/privacy/export?user={quote(bot.conversation(sender))}")[0] == 404
 
 
 def test_delete_my_data_in_the_chat_explains_asks_then_erases(bot: Bot) -> None:
