@@ -60,8 +60,20 @@ class RedactingSQLTrackerStore(UrlSQLTrackerStore):
         self.redactor = redactor
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker's new events, redacted (same bookkeeping as Rasa's store)."""
+        """Store the tracker's new events, redacted (same bookkeeping as Rasa's store).
+
+        Like the parent store, the write runs in a worker thread and a failure marks the turn
+        (the user is told), so a locked database never stalls the server or loses a turn silently.
+        """
         await self.stream_events(tracker)
+
+        async def write() -> None:
+            self._write_redacted(tracker)
+
+        await self._in_thread(write)
+
+    def _write_redacted(self, tracker: DialogueStateTracker) -> None:
+        """Write the tracker's events that are not stored yet, each redacted."""
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
             erased_at = last_erasure(tracker)
