@@ -14,6 +14,12 @@ import json
 import re
 from typing import Dict, Mapping, Optional, Tuple
 
+# The flow engine is pure (it imports nothing outside bot.flows), so the flow-answer button's
+# names and payload are defined there, once, and this contract re-exports them.
+from bot.flows.model.turns import FLOW_ANSWER_ENTITY as FLOW_ANSWER_ENTITY
+from bot.flows.model.turns import FLOW_ANSWER_INTENT as FLOW_ANSWER_INTENT
+from bot.flows.model.turns import flow_answer_payload as flow_answer_payload
+
 # -- slots ----------------------------------------------------------------------------------------
 FLOW_STATE_SLOT = "flow_state"  # the active flow run (JSON), None when no flow is active
 FLOW_LAST_SLOT = "flow_last"  # the last ended flow and its outcome
@@ -25,7 +31,6 @@ ENTITY_SLOTS: Tuple[str, ...] = ("error_code", "app_name", "os", "device_type")
 
 # -- intents --------------------------------------------------------------------------------------
 REQUEST_HUMAN_INTENT = "request_human"
-FLOW_ANSWER_INTENT = "flow_answer"
 RATING_INTENT = "handoff_rating"
 ADD_INFO_INTENT = "ticket_add_info"
 KB_QUESTION_INTENT = "kb_question"
@@ -36,7 +41,6 @@ AFFIRM_INTENT = "affirm"
 DENY_INTENT = "deny"
 
 # -- entities -------------------------------------------------------------------------------------
-FLOW_ANSWER_ENTITY = "flow_answer"
 TICKET_REF_ENTITY = "ticket_ref"
 RATING_ENTITY = "rating"
 KB_HELPFUL_ENTITY = "kb_helpful"
@@ -79,11 +83,6 @@ def request_human_payload() -> str:
 def human_button() -> Dict[str, str]:
     """The "Talk to a human" button (a new dict each time: callers put it in their own lists)."""
     return {"title": HUMAN_BUTTON_TITLE, "payload": request_human_payload()}
-
-
-def flow_answer_payload(value: str) -> str:
-    """A flow question's button: ``/flow_answer{"flow_answer":"<value>"}``."""
-    return intent_payload(FLOW_ANSWER_INTENT, {FLOW_ANSWER_ENTITY: value}, compact=True)
 
 
 def rating_payload(rating: int, reference: str) -> str:
