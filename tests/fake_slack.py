@@ -296,9 +296,9 @@ def block_text(call: Call) -> str:
     for block in call.params.get("blocks") or []:
         if isinstance(block.get("text"), dict):
             parts.append(block["text"].get("text", ""))
-        for field in block.get("fields") or []:  # section fields (e.g. the desk's *Requester*)
-            if isinstance(field, dict):
-                parts.append(str(field.get("text", "")))
+        for section_field in block.get("fields") or []:  # section fields (e.g. the desk's *Requester*)
+            if isinstance(section_field, dict):
+                parts.append(str(section_field.get("text", "")))
         for element in block.get("elements") or []:
             if isinstance(element.get("text"), (dict, str)):
                 parts.append(element["text"]["text"] if isinstance(element["text"], dict) else element["text"])
