@@ -369,7 +369,8 @@ class Settings:
         "Rasa lock store: `memory`, or `redis://host:port/db` when running several Rasa servers.")
     event_broker_url: Optional[str] = setting(
         "FRONTLINE_EVENT_BROKER_URL", _event_broker_url, "unset (no event broker)",
-        "RabbitMQ URL (`amqp://user:password@host:5672/%2F`) of Rasa's event broker: every conversation event, redacted, is published for analytics and other consumers (docs/deploy.md).")
+        "RabbitMQ URL (`amqp://user:password@host:5672/%2F`) of Rasa's event broker: every conversation event, redacted, "
+        "is published for analytics and other consumers (docs/deploy.md).")
     event_broker_queue: str = setting(
         "FRONTLINE_EVENT_BROKER_QUEUE", _text("frontline_events"), "frontline_events",
         "RabbitMQ queue (durable, bound to Rasa's fanout exchange) the event broker publishes to.")
