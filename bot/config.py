@@ -248,6 +248,20 @@ def _outbox_max_attempts(name: str, raw: Optional[str], done: Mapping[str, Any])
     return int(text)
 
 
+def _actions_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
+    text = (raw or "").strip() or f"http://{done['host']}:{done['actions_port']}/webhook"
+    if not re.match(r"^https?://[^/\s]+", text):
+        raise ValueError(f"{name}={text!r}: expected the action server's webhook URL, e.g. http://actions:5055/webhook")
+    return text
+
+
+def _event_broker_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> Optional[str]:
+    text = (raw or "").strip()
+    if text and not re.match(r"^amqps?://[^/\s]+", text):
+        raise ValueError(f"{name}: expected an amqp:// or amqps:// URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
+    return text or None
+
+
 def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
     return (raw or f"http://{done['host']}:{done['rasa_port']}").rstrip("/")
 
@@ -353,6 +367,13 @@ class Settings:
     lock_store_url: str = setting(
         "FRONTLINE_LOCK_STORE_URL", _text("memory"), "memory",
         "Rasa lock store: `memory`, or `redis://host:port/db` when running several Rasa servers.")
+    event_broker_url: Optional[str] = setting(
+        "FRONTLINE_EVENT_BROKER_URL", _event_broker_url, "unset (no event broker)",
+        "RabbitMQ URL (`amqp://user:password@host:5672/%2F`) of Rasa's event broker: every conversation event, redacted, "
+        "is published for analytics and other consumers (docs/deploy.md).")
+    event_broker_queue: str = setting(
+        "FRONTLINE_EVENT_BROKER_QUEUE", _text("frontline_events"), "frontline_events",
+        "RabbitMQ queue (durable, bound to Rasa's fanout exchange) the event broker publishes to.")
     host: str = setting(
         "FRONTLINE_HOST", _text("127.0.0.1"), "127.0.0.1",
         "Interface the Rasa server and the action server listen on.")
@@ -362,6 +383,9 @@ class Settings:
     actions_port: int = setting(
         "FRONTLINE_ACTIONS_PORT", _port(5055), "5055",
         "Action server port.")
+    actions_url: str = setting(
+        "FRONTLINE_ACTIONS_URL", _actions_url, "http://<FRONTLINE_HOST>:<FRONTLINE_ACTIONS_PORT>/webhook",
+        "Where the Rasa server calls the action server (its webhook); set it when the action servers run elsewhere, e.g. behind a load balancer.")
     api_token: Optional[str] = setting(
         "FRONTLINE_API_TOKEN", _optional(), "random per run",
         "Token for Rasa's HTTP API; written to var/run/api-token for the CLI when generated.", secret=True)
@@ -556,10 +580,6 @@ class Settings:
         """Base URL of the Rasa server."""
         return f"http://{self.host}:{self.rasa_port}"
 
-    @property
-    def actions_url(self) -> str:
-        """Webhook URL of the action server, as Rasa's endpoints.yml needs it."""
-        return f"http://{self.host}:{self.actions_port}/webhook"
 
 
 @lru_cache(maxsize=None)

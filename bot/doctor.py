@@ -1,23 +1,14 @@
-"""`frontline doctor`: check the installation and say what to do about each problem."""
+"""`frontline doctor`: check the installation and the configured services (bot/service_checks.py) and say what to do about each problem."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Callable, List
 
 from bot.config import Settings
+from bot.service_checks import Check, service_checks, tracker_index
 
-
-@dataclass(frozen=True)
-class Check:
-    """One line of the report: ok or not, what was found, and the fix when not ok."""
-
-    name: str
-    ok: bool
-    found: str
-    fix: str = ""
 
 
 def _python() -> Check:
@@ -53,7 +44,10 @@ def _database(settings: Settings) -> Check:
     if current != head:
         return Check("database", False, f"{message}; schema at {current or 'none'}, code expects {head}",
                      "Run `frontline db upgrade` (`frontline run` does it too).")
-    return Check("database", True, f"{message}; schema {current}")
+    index = tracker_index(settings)
+    if not index.ok:
+        return Check("database", False, f"{message}; schema {current}; {index.found}", index.fix)
+    return Check("database", True, f"{message}; schema {current}; {index.found}")
 
 
 def _model(settings: Settings) -> Check:
@@ -90,6 +84,7 @@ def run_checks(settings: Settings) -> List[Check]:
         _package("SQLAlchemy", "1.4."),
         _package("slack-bolt", "1."),
         lambda: _database(settings),
+        *service_checks(settings),
         lambda: _model(settings),
         lambda: _flows(settings),
     ]

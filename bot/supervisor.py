@@ -139,8 +139,6 @@ class Assistant:
             # The token of this run (generated when not configured): Rasa's HTTP API checks it and
             # the action server pushes engineers' messages through that API with it.
             "FRONTLINE_API_TOKEN": self.api_token,
-            # endpoints.yml: where Rasa calls the action server (derived, not a setting).
-            "FRONTLINE_ACTIONS_URL": s.actions_url,
         }
 
     @property

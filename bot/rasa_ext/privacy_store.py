@@ -7,11 +7,11 @@ message as typed; only what reaches the database is redacted (docs/privacy.md).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -71,6 +71,11 @@ class RedactingSQLTrackerStore(UrlSQLTrackerStore):
             self._write_redacted(tracker)
 
         await self._in_thread(write)
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        """Publish the new events to the event broker redacted, as they are stored (docs/privacy.md)."""
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict(), self.redactor)})
 
     def _write_redacted(self, tracker: DialogueStateTracker) -> None:
         """Write the tracker's events that are not stored yet, each redacted."""

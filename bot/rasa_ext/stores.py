@@ -18,6 +18,7 @@ It also keeps turns from being lost (docs/security.md):
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any, Callable, Coroutine, Optional, Text, TypeVar
 
@@ -33,8 +34,10 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
+from bot.db.tracker_events import SENDER_INDEX, ensure_sender_index
 from bot.rasa_ext import turn_health
 
+log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT = "10"
 _thread = threading.local()
 T = TypeVar("T")
@@ -74,6 +77,20 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             # Connections dropped by a database restart or failover are replaced, not failed.
             self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._ensure_sender_index()
+
+    def _ensure_sender_index(self) -> None:
+        """Index ``events.sender_id`` if Rasa's ``create_all`` found an old table without it.
+
+        Migration 0007 does this too; here it covers a Rasa server started on a database nobody
+        migrated (bot/db/tracker_events.py). Never fatal: a slow lookup beats no server.
+        """
+        try:
+            with self.engine.begin() as connection:
+                if ensure_sender_index(connection):
+                    log.info("tracker store: created the missing index %s", SENDER_INDEX)
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("tracker store: could not ensure the index %s: %s", SENDER_INDEX, exc.__class__.__name__)
 
     async def _in_thread(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run one of the parent's (blocking) coroutines in a worker thread; mark the turn on failure."""

@@ -30,3 +30,19 @@ def test_every_variable_read_is_documented(tmp_path: Path) -> None:
 def test_bad_port_names_the_variable_and_what_was_expected(value: str) -> None:
     with pytest.raises(ValueError, match="FRONTLINE_RASA_PORT.*expected a TCP port"):
         Settings.from_env({"FRONTLINE_RASA_PORT": value})
+
+
+def test_cluster_settings_default_to_no_broker_and_a_local_action_server() -> None:
+    s = Settings.from_env({"FRONTLINE_HOST": "0.0.0.0", "FRONTLINE_ACTIONS_PORT": "6000"})
+    assert s.event_broker_url is None and s.event_broker_queue == "frontline_events"
+    assert s.actions_url == "http://0.0.0.0:6000/webhook"
+    s = Settings.from_env({"FRONTLINE_ACTIONS_URL": "http://actions:5055/webhook", "FRONTLINE_EVENT_BROKER_URL": " "})
+    assert s.actions_url == "http://actions:5055/webhook" and s.event_broker_url is None
+
+
+def test_bad_broker_and_actions_urls_name_the_variable_without_the_password() -> None:
+    with pytest.raises(ValueError, match="FRONTLINE_EVENT_BROKER_URL: expected an amqp") as raised:
+        Settings.from_env({"FRONTLINE_EVENT_BROKER_URL": "redis://user:hunter2@mq:5672"})
+    assert "hunter2" not in str(raised.value)
+    with pytest.raises(ValueError, match="FRONTLINE_ACTIONS_URL.*webhook URL"):
+        Settings.from_env({"FRONTLINE_ACTIONS_URL": "actions:5055"})
