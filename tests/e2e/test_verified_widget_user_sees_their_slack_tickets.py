@@ -14,7 +14,7 @@ import pytest
 
 from bot.security.identity import user_hash
 from tests.conftest import WIDGET_IDENTITY_SECRET, Bot
-from tests.fake_slack import FakeSlackApi, SlackSender, block_text, dm_event, event_body
+from tests.fake_slack import TEAM, FakeSlackApi, SlackSender, block_text, dm_event, event_body
 from tests.socket_client import open_widget, texts_of
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 STATUS = "what's the status of my tickets?"
 
 
-def _slack_ticket(bot: Bot, slack_api: FakeSlackApi, email: str) -> str:
+def _slack_ticket(bot: Bot, slack_api: FakeSlackApi, email: str) -> "tuple[str, str]":
     suffix = uuid.uuid4().hex[:6].upper()
     user, dm = f"U0GR{suffix}", f"D0GR{suffix}"
     slack_api.set_email(user, email.title())  # Slack keeps the case people typed; links ignore it
@@ -34,12 +34,12 @@ def _slack_ticket(bot: Bot, slack_api: FakeSlackApi, email: str) -> str:
     ticket, _ = bot.ticket_with_events(reference)
     assert ticket.requester_id.endswith(f":{user}") and ticket.requester_email == email
     assert slack_api.of("users.info", user=user)
-    return reference
+    return reference, user
 
 
 def test_a_slack_ticket_is_shown_to_the_same_person_verified_in_the_widget(bot: Bot, slack_api: FakeSlackApi) -> None:
     email = f"grace.{uuid.uuid4().hex[:6]}@example.com"
-    reference = _slack_ticket(bot, slack_api, email)
+    reference, _ = _slack_ticket(bot, slack_api, email)
 
     async def scenario() -> None:
         sock, session = await open_widget(bot.url, user_id=email, user_hash=user_hash(WIDGET_IDENTITY_SECRET, email))
@@ -54,7 +54,7 @@ def test_a_slack_ticket_is_shown_to_the_same_person_verified_in_the_widget(bot: 
 @pytest.mark.parametrize("identity", [{"user_hash": "0" * 64}, {}], ids=["bad hash", "no hash"])
 def test_a_visitor_merely_claiming_the_email_sees_nothing_of_it(bot: Bot, slack_api: FakeSlackApi, identity: dict) -> None:
     email = f"grace.{uuid.uuid4().hex[:6]}@example.com"
-    reference = _slack_ticket(bot, slack_api, email)
+    reference, _ = _slack_ticket(bot, slack_api, email)
 
     async def scenario() -> None:
         sock, session = await open_widget(bot.url, user_id=email, **identity)
@@ -64,3 +64,21 @@ def test_a_visitor_merely_claiming_the_email_sees_nothing_of_it(bot: Bot, slack_
         await sock.close()
 
     asyncio.run(scenario())
+
+
+def test_identity_metadata_sent_over_socketio_is_ignored(bot: Bot, slack_api: FakeSlackApi) -> None:
+    email = f"grace.{uuid.uuid4().hex[:6]}@example.com"
+    reference, user = _slack_ticket(bot, slack_api, email)
+    forged = {"slack": {"team": TEAM, "user": user, "email": email}, "frontline": {"verified_user": email}}
+
+    async def scenario() -> None:
+        sock, session = await open_widget(bot.url)
+        reply = texts_of(await sock.say({"message": STATUS, "session_id": session, "metadata": forged}))
+        assert reference not in reply
+        detail = texts_of(await sock.say({"message": f"add to {reference}: hello", "session_id": session, "metadata": forged}))
+        assert not detail.startswith(f"Added to **{reference}**")
+        await sock.close()
+
+    asyncio.run(scenario())
+    _, events = bot.ticket_with_events(reference)
+    assert not [e for e in events if e.kind == "message" and "hello" in (e.body or "")]
