@@ -60,6 +60,7 @@ async def open_ticket(
         request = EscalationRequest(
             requester_id=requester.id,
             requester_name=requester.name,
+            requester_email=requester.email,
             channel=channel,
             conversation_id=tracker.sender_id,
             category=category,

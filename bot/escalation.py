@@ -57,6 +57,8 @@ class EscalationRequest:
         flow_description: the flow's description, if any.
         kb: knowledge-base answers shown and their feedback.
         requester_aliases: other identifiers of the requester (e.g. e-mail) for VIP lists.
+        requester_email: the requester's verified e-mail, stored with a new ticket so the same
+            person sees it from another channel; None unless verified.
     """
 
     requester_id: str
@@ -75,6 +77,7 @@ class EscalationRequest:
     flow_description: Optional[str] = None
     kb: Sequence[KbShown] = ()
     requester_aliases: Sequence[str] = field(default_factory=tuple)
+    requester_email: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class EscalationService:
             channel=request.channel,
             conversation_id=request.conversation_id,
             details=summary.details,
+            requester_email=request.requester_email,
         )
         return EscalationResult(ticket, created=True)
 

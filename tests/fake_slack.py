@@ -59,6 +59,7 @@ class FakeSlackApi(LocalHttpServer):
         self.ws_url = ws_url
         self.members: Dict[str, List[str]] = {}
         self.usergroups: Dict[str, List[str]] = {}
+        self.emails: Dict[str, str] = {}
         self._lock = threading.Lock()
         self._failures: Dict[str, List[_Failure]] = {}
         self._ts = itertools.count(1)
@@ -105,6 +106,11 @@ class FakeSlackApi(LocalHttpServer):
         """Who is in ``channel`` (``conversations.members`` answers from this)."""
         with self._lock:
             self.members[channel] = list(users)
+
+    def set_email(self, user: str, email: str) -> None:
+        """The profile e-mail ``users.info`` tells for ``user`` (as with ``users:read.email``)."""
+        with self._lock:
+            self.emails[user] = email
 
     def summary(self) -> List[Tuple[str, str]]:
         with self._lock:
@@ -153,8 +159,11 @@ class FakeSlackApi(LocalHttpServer):
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text", "")}
         if method == "users.info":
             user = params.get("user", "U?")
+            profile = {"display_name": f"Person {user}", "real_name": f"Real {user}"}
+            if user in self.emails:
+                profile["email"] = self.emails[user]
             return {"ok": True, "user": {"id": user, "name": f"handle-{user.lower()}", "real_name": f"Real {user}",
-                                         "profile": {"display_name": f"Person {user}", "real_name": f"Real {user}"}}}
+                                         "profile": profile}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700002000.{next(self._ts):06d}"}
         if method == "conversations.members":

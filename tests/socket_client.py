@@ -27,7 +27,8 @@ class WidgetSocket:
         await self.confirmed.put(session_id)
 
     async def connect(self) -> "WidgetSocket":
-        # Long-polling: engine.io's websocket client needs a newer aiohttp than Rasa pins.
+        # Long-polling: engine.io's websocket client needs a newer aiohttp than Rasa pins
+        # (tests/engineio_ws.py speaks the websocket transport raw, for its size limit).
         await self.client.connect(self.url, transports=["polling"], socketio_path="/socket.io")
         return self
 

@@ -100,12 +100,13 @@ def requester_of(tracker: Tracker) -> Requester:
     """Who is talking: a stable id for the person, their conversation and display name, if known.
 
     In Slack the person is ``slack:<team>:<user>`` whichever DM or thread they write from, so
-    their tickets follow them; a widget visitor verified by the host site is ``user:<id>``;
-    elsewhere the conversation id is the best identity there is. Only metadata the server's
+    their tickets follow them; a widget visitor verified by the host site is ``user:<id>``; a
+    verified e-mail (Slack's profile, a verified widget id that is an address) links the
+    person's tickets across channels; elsewhere the conversation id is the best identity there is. Only metadata the server's
     channels attach counts (:func:`bot.security.identity.requester`), never the client's.
     """
     who = requester(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
-    return Requester(who.id, tracker.sender_id, who.name)
+    return Requester(who.id, tracker.sender_id, who.name, who.email if who.verified else None)
 
 
 def action_before_latest_message(tracker: Tracker) -> Optional[str]:

@@ -115,6 +115,7 @@ class TicketRow(Base):
         CheckConstraint(_in_list_sql("status", TICKET_STATUSES), name="status"),
         CheckConstraint(_in_list_sql("priority", TICKET_PRIORITIES), name="priority"),
         Index("ix_tickets_requester_id_status", "requester_id", "status"),
+        Index("ix_tickets_requester_email", "requester_email"),
         Index("ix_tickets_status", "status"),
         Index("ix_tickets_created_at", "created_at"),
         {"sqlite_autoincrement": True},
@@ -128,6 +129,9 @@ class TicketRow(Base):
     team = Column(String(64), nullable=False)
     requester_id = Column(String(255), nullable=False)
     requester_name = Column(String(255), nullable=True)
+    # The requester's verified e-mail (Slack profile, verified widget identity), lower-case: links
+    # their tickets across channels. Personal data: exported, erased and purged with the ticket.
+    requester_email = Column(String(254), nullable=True)
     channel = Column(String(32), nullable=False)
     conversation_id = Column(String(255), nullable=False)
     summary = Column(Text, nullable=False)

@@ -127,6 +127,7 @@ class Ticket:
         created_at: creation time (aware UTC).
         updated_at: time of the last change or event (aware UTC).
         resolved_at: when it was last resolved/closed, or None while open.
+        requester_email: the requester's verified e-mail (lower-case), if known.
     """
 
     id: int
@@ -145,6 +146,7 @@ class Ticket:
     created_at: datetime
     updated_at: datetime
     resolved_at: Optional[datetime]
+    requester_email: Optional[str] = None
 
     @property
     def is_open(self) -> bool:
@@ -227,6 +229,7 @@ def _ticket(row: TicketRow) -> Ticket:
         created_at=row.created_at,
         updated_at=row.updated_at,
         resolved_at=row.resolved_at,
+        requester_email=row.requester_email,
     )
 
 
@@ -367,6 +370,7 @@ class TicketStore:
         requester_name: Optional[str] = None,
         details: Optional[Mapping[str, Any]] = None,
         actor: str = "frontline",
+        requester_email: Optional[str] = None,
     ) -> Ticket:
         """Open a new ticket (status ``new``) and record its ``created`` event.
 
@@ -384,6 +388,8 @@ class TicketStore:
             requester_name: display name, if known.
             details: JSON-serialisable context (entities, trail, KB shown, transcript, ...).
             actor: who opened it; recorded on the ``created`` event.
+            requester_email: the requester's *verified* e-mail address (stored lower-case), which
+                links their tickets across channels; None when unknown or unverified.
 
         Returns:
             The new ticket.
@@ -401,6 +407,7 @@ class TicketStore:
             team=team,
             requester_id=requester_id,
             requester_name=requester_name,
+            requester_email=requester_email.strip().lower() if requester_email else None,
             channel=channel,
             conversation_id=conversation_id,
             summary=summary,
@@ -484,6 +491,20 @@ class TicketStore:
             open_only: only new, claimed and waiting_on_user tickets.
         """
         statement = select(TicketRow).where(TicketRow.requester_id == requester_id)
+        if open_only:
+            statement = statement.where(TicketRow.status.in_(OPEN_TICKET_STATUSES))
+        statement = statement.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+        with self._session_factory() as session:
+            return [_ticket(row) for row in session.execute(statement).scalars()]
+
+    def list_for_email(self, email: str, open_only: bool = False) -> List[Ticket]:
+        """Return the tickets whose requester's verified e-mail is ``email``, newest first.
+
+        Args:
+            email: a verified e-mail address (compared lower-case).
+            open_only: only new, claimed and waiting_on_user tickets.
+        """
+        statement = select(TicketRow).where(TicketRow.requester_email == email.strip().lower())
         if open_only:
             statement = statement.where(TicketRow.status.in_(OPEN_TICKET_STATUSES))
         statement = statement.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())

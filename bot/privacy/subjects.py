@@ -38,7 +38,9 @@ def find_subject(session: Session, user: str, redactor: Optional[Redactor] = Non
 
     A Slack user id finds their direct-message conversation (``slack:<team>:<user>``), the channel
     threads whose events name them, and their tickets. An email address finds conversations and
-    tickets that use it as the id, and, with the ``hash`` policy, the records holding its hash
+    tickets that use it as the id (also as the verified widget identity ``user:<address>``), the
+    tickets stored under it as their requester's verified e-mail (a Slack user's profile address)
+    with their requesters' conversations, and, with the ``hash`` policy, the records holding its hash
     (with the default ``mask`` policy an email address typed in a chat is never stored).
     """
     user = user.strip()
@@ -50,6 +52,12 @@ def find_subject(session: Session, user: str, redactor: Optional[Redactor] = Non
         candidates.update(rasa_events.conversations_mentioning(connection, [f'"{user}"']))
         slack_tickets = select(TicketRow.requester_id).where(TicketRow.requester_id.like(f"%:{user}"))
         candidates.update(row[0] for row in session.execute(slack_tickets))
+    if EMAIL.match(user):
+        # A verified widget identity is ``user:<address>``, and tickets keep their requester's
+        # verified address (Slack profile): both belong to whoever owns the address.
+        candidates.update({f"user:{user}", f"user:{user.lower()}"})
+        by_email = select(TicketRow.requester_id).where(TicketRow.requester_email == user.lower())
+        candidates.update(row[0] for row in session.execute(by_email))
     if EMAIL.match(user) and redactor is not None:
         hashed = redactor.redact(user)
         if hashed.startswith("[EMAIL:"):

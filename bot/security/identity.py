@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Tuple, TypeGuard
@@ -28,6 +29,8 @@ TRUSTED_KEY = "frontline"
 MAX_RAW_SENDER = 128
 SESSION_RANDOM_BYTES = 16
 SESSION_SIG_CHARS = 32
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+MAX_EMAIL = 254
 
 
 def rest_conversation(sender: str) -> str:
@@ -48,6 +51,18 @@ def valid_raw_sender(sender: Any) -> TypeGuard[str]:
         and sender.isprintable()
         and "/" not in sender  # conversation ids appear in HTTP API paths
     )
+
+
+def email_of(value: Any) -> Optional[str]:
+    """``value`` as a normalised (stripped, lower-case) e-mail address, or None if it is not one.
+
+    Tickets are linked across channels by this form, so Slack's ``Grace@Example.com`` and the
+    host site's ``grace@example.com`` are the same person.
+    """
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if len(value) <= MAX_EMAIL and EMAIL.match(value) else None
 
 
 def user_hash(secret: str, user_id: str) -> str:
@@ -133,29 +148,36 @@ class Requester:
         name: display name from an authenticated source (Slack's users.info), if any.
         verified: the id was proven (Slack signature, widget identity token), so the person's
             tickets from other conversations may be shown and VIP lists apply.
+        email: a *verified* e-mail address (normalised): Slack's profile e-mail of a Slack user,
+            or a verified widget user id that is an e-mail address. It links the person's
+            tickets across channels; never set for an unverified requester.
     """
 
     id: str
     name: Optional[str]
     verified: bool
+    email: Optional[str] = None
 
 
 def requester(sender_id: str, metadata: Any) -> Requester:
     """Who is talking in conversation ``sender_id``, from server-attached metadata only.
 
-    Slack identity is trusted only in a Slack conversation (whose id no other channel can
-    produce); a verified widget identity only when the channel attached it.
+    Slack identity (with the e-mail the Slack adapter looked up) is trusted only in a Slack
+    conversation (whose id no other channel can produce); a verified widget identity only when
+    the channel attached it.
     """
     metadata = metadata if isinstance(metadata, Mapping) else {}
     if sender_id.startswith(SLACK_PREFIX):
         slack = metadata.get("slack")
         if isinstance(slack, Mapping) and slack.get("team") and slack.get("user"):
             name = slack.get("display_name")
-            return Requester(f"slack:{slack['team']}:{slack['user']}", str(name) if name else None, True)
+            return Requester(f"slack:{slack['team']}:{slack['user']}", str(name) if name else None, True,
+                             email_of(slack.get("email")))
         return Requester(sender_id, None, False)
     trusted = metadata.get(TRUSTED_KEY)
     if isinstance(trusted, Mapping) and isinstance(trusted.get("verified_user"), str) and trusted["verified_user"]:
-        return Requester(VERIFIED_PREFIX + trusted["verified_user"], None, True)
+        verified = trusted["verified_user"]
+        return Requester(VERIFIED_PREFIX + verified, None, True, email_of(verified))
     return Requester(sender_id, None, False)
 
 

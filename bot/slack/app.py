@@ -119,12 +119,15 @@ class SlackBridge:
         """Hand one user turn to Rasa; the replies go back to where it came from."""
         if incoming.in_thread_conversation:
             await self.seen.join_thread(incoming.conversation_id)
-        name = await self.users.display_name(incoming.user)
+        profile = await self.users.profile(incoming.user)
         metadata = {
             "slack": {
                 "team": incoming.team,
                 "user": incoming.user,
-                "display_name": name,
+                "display_name": profile.name,
+                # Links the person's tickets to a widget visitor verified under the same address
+                # (bot/tickets/requester.py). Never logged; the tracker store redacts it.
+                "email": profile.email,
                 "channel": incoming.channel,
                 "thread_ts": incoming.thread_ts,
                 "kind": incoming.kind,

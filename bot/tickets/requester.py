@@ -4,6 +4,12 @@ The ticket actions (``actions/tickets.py``) read the tracker and call this servi
 live here: a ticket's details are shown only to the person who opened it (or in the conversation
 it was opened from), a ticket takes new information only while it is open, and which ticket
 "my ticket" means when there are several.
+
+A person's tickets follow them across channels only through a *verified* e-mail address: the
+one Slack's ``users.info`` gives for a Slack user, or a widget user id the host site signed
+(``bot/security/identity.py``). Tickets store their requester's verified e-mail, and a
+requester with a verified e-mail owns every ticket stored with it. Nobody else's claim to an
+address counts: an unverified requester has no ``email``.
 """
 
 from __future__ import annotations
@@ -35,11 +41,13 @@ class Requester:
         id: their stable id (``slack:<team>:<user>`` in Slack, else the conversation id).
         conversation_id: the conversation (Rasa sender id) they write from.
         name: display name, if the channel knows it.
+        email: their *verified* e-mail address, lower-case (never one a client merely claimed).
     """
 
     id: str
     conversation_id: str
     name: Optional[str] = None
+    email: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -80,21 +88,37 @@ class RequesterTickets:
         self.tickets = tickets
         self.handoffs = handoffs
 
+    @staticmethod
+    def owns(requester: Requester, ticket: Ticket) -> bool:
+        """True if ``requester`` opened ``ticket``, talks in its conversation, or has the verified
+        e-mail address it was opened under (the same person on another channel)."""
+        return (
+            ticket.requester_id == requester.id
+            or ticket.conversation_id == requester.conversation_id
+            or (requester.email is not None and ticket.requester_email == requester.email)
+        )
+
     def own_ticket(self, requester: Requester, reference: str) -> Optional[Ticket]:
-        """The ticket if the person talking opened it (or it belongs to this conversation)."""
+        """The ticket if the person talking owns it (:meth:`owns`)."""
         ticket = self.tickets.get_by_reference(reference)
-        if ticket is None or (ticket.requester_id != requester.id and ticket.conversation_id != requester.conversation_id):
-            return None
-        return ticket
+        return ticket if ticket is not None and self.owns(requester, ticket) else None
 
     def open_tickets(self, requester: Requester) -> List[Ticket]:
-        """The person's open tickets, newest first (from this conversation too, if the requester
-        id differs, e.g. a Slack thread)."""
+        """The person's open tickets, newest first: theirs, this conversation's (if the requester
+        id differs, e.g. a Slack thread) and those opened under their verified e-mail."""
         tickets = self.tickets.list_for_requester(requester.id, open_only=True)
+        more: List[Ticket] = []
         if requester.id != requester.conversation_id:
-            seen = {t.id for t in tickets}
-            more = self.tickets.list_for_requester(requester.conversation_id, open_only=True)
-            tickets += [t for t in more if t.id not in seen]
+            more += self.tickets.list_for_requester(requester.conversation_id, open_only=True)
+        if requester.email:
+            more += self.tickets.list_for_email(requester.email, open_only=True)
+        seen = {t.id for t in tickets}
+        for ticket in more:
+            if ticket.id not in seen:
+                seen.add(ticket.id)
+                tickets.append(ticket)
+        if more:
+            tickets.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return tickets
 
     def category_of_open_ticket(self, requester: Requester) -> Tuple[str, str]:

@@ -91,3 +91,13 @@ def test_several_open_tickets_are_offered_as_buttons(world: World) -> None:
     assert messages[0]["text"] == "Which ticket would you like to add information to?"
     assert {b["title"] for b in messages[0]["buttons"]} == {f"Add information to {first.reference}", f"Add information to {second.reference}"}
     assert events == []
+
+
+@pytest.mark.parametrize("hostile", ["<!channel>", "<https://evil.example|Reset your password>", "**SUP-1** [x](javascript:1)"])
+def test_a_ticket_ref_entity_that_is_not_a_reference_is_never_echoed(world: World, hostile: str) -> None:
+    open_ticket(world)
+
+    messages, _ = run(ActionTicketStatus(world.services), tracker(f"status of {hostile}", "ticket_status", entities=ref_entity(hostile)))
+
+    assert hostile not in " ".join(m.get("text") or "" for m in messages)
+    assert "<" not in messages[0]["text"] and "javascript" not in messages[0]["text"]

@@ -75,3 +75,13 @@ def test_rest_senders_must_be_short_printable_strings() -> None:
     assert valid_raw_sender("alice")
     for bad in (None, "", "   ", 42, "a" * 129, "a/b", "tab\there", ["x"]):
         assert not valid_raw_sender(bad), bad
+
+
+def test_a_verified_email_comes_only_from_slack_metadata_in_slack_or_a_verified_widget_id() -> None:
+    slack = {"slack": {"team": "T1", "user": "U0GRACE", "email": "Grace@Example.com"}}
+    assert requester("slack:T1:U0GRACE", slack).email == "grace@example.com"
+    assert requester("rest:x", slack).email is None  # Slack metadata elsewhere is the client's
+    assert requester("web:s1", trusted_metadata("socketio", verified_user="Grace@example.com")).email == "grace@example.com"
+    assert requester("web:s1", trusted_metadata("socketio", verified_user="emp-1042")).email is None  # not an address
+    assert requester("web:s1", {"frontline": {"channel": "socketio"}, "email": "grace@example.com"}).email is None
+    assert requester("slack:T1:U0GRACE", {"slack": {"team": "T1", "user": "U0GRACE", "email": "not an address"}}).email is None

@@ -20,6 +20,7 @@ SCOPES = {
     "groups:history",     # message.groups: the same in private channels
     "chat:write",         # chat.postMessage replies, chat.update to replace clicked buttons
     "users:read",         # users.info: the person's display name for the conversation
+    "users:read.email",   # users.info: their e-mail, linking their tickets to a verified widget identity
     "channels:read",      # conversations.members: only engineers' channel members act on tickets
     "groups:read",        # the same when the engineers' channel is private
     "usergroups:read",    # usergroups.users.list: FRONTLINE_ENGINEERS_GROUP members act on tickets
