@@ -353,7 +353,18 @@ class Run:
         self.not_understood(step, understood.Unclear("unsure" if hedge.kind == "unsure" else "hedge", self.turn.text))
 
     def not_understood(self, step: Step, unclear: Optional[understood.Unclear] = None) -> None:
-        """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
+        """Count an unusable reply; re-ask with the hint, or give up after max_attempts.
+
+        A question asked back ("where do I find that?") is no failed attempt: the question is
+        asked again with its hint, however often the person needs it.
+        """
+        if unclear is not None and unclear.reason == "question":
+            question = self.render(kind_of(step.kind).question(step))
+            hint = self.render(step.hint) if step.hint else ""
+            pointer = reask_text(step, unclear, hint) if hint and hint not in question else ""
+            self.record("asked_back", question, self.turn.text, step=step.id)
+            self.ask(step, text=f"{pointer}\n\n{question}".strip(), record=False)
+            return
         attempts = int(self.state["attempts"].get(step.id, 0)) + 1
         self.state["attempts"][step.id] = attempts
         for entry in reversed(self.state["trail"]):
