@@ -32,6 +32,18 @@ _STILL_BAD = re.compile(r"\bstill\b(?!\s+(?:works?|working|fine|good|ok|okay|gre
 _FIXED_SIGNS = ("anymore", "any more", "no longer", "no more", "not anymore", "gone", "disappeared", "went away")
 
 
+def _typo_of_yes_no(norm: str) -> Optional[bool]:
+    """A one-word slip of "yes" or "no": swapped or doubled letters ("yse", "yesss", "noo")."""
+    if " " in norm or not norm.isalpha():
+        return None
+    collapsed = re.sub(r"(.)\1+", r"\1", norm)
+    if collapsed in ("yes", "ye") or (len(norm) == 3 and sorted(norm) == sorted("yes")):
+        return True
+    if collapsed == "no":
+        return False
+    return None
+
+
 def says_not_fixed(text: str, intent: Optional[str] = None) -> bool:
     """Whether a message says a problem that was fixed is back ("it's not fixed", "still broken").
 
@@ -65,6 +77,9 @@ def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0
         return Answer(True, "typed", norm)
     if norm in NO_WORDS:
         return Answer(False, "typed", norm)
+    typo = _typo_of_yes_no(norm)
+    if typo is not None:
+        return Answer(typo, "fuzzy", norm)  # "yse", "yess", "noo"
     if any_phrase(norm, NOT_YET_PHRASES):
         return Hedge("not_yet")
     if _RELAPSE.search(norm):

@@ -341,6 +341,9 @@ PEOPLE_IN_GENERAL = [
     ("location", "the wifi isn't working in the office", None, 0.0, ("answer", "office", "synonym")),
     ("location", "I'm not really at home today", None, 0.0, ("unclear", "no_match")),
     ("platform", "not on my iphone, on the pc", None, 0.0, ("answer", "windows", "synonym")),
+    ("others", "yse", None, 0.0, ("answer", True, "fuzzy")),
+    ("restarted", "yesss", None, 0.0, ("answer", True)),
+    ("restarted", "noo", None, 0.0, ("answer", False)),
 ]
 
 ROWS = QUOTED_FAILURES + RESOLVE + YES_NO + CHOICES + VALUES + PEOPLE_IN_GENERAL
