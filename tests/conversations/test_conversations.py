@@ -1,6 +1,7 @@
 """Every conversation test in tests/conversations/*.yml, against the real Rasa server."""
 
 from pathlib import Path
+from typing import Dict, List
 
 import pytest
 
@@ -8,12 +9,43 @@ from bot.flowtests.conversations import RasaClient, discover, run_test
 from tests.conftest import Bot
 
 TESTS = discover([], Path(__file__).parent)
+#: Transcripts of the conversations run in this session (conversation id → lines).
+TRANSCRIPTS: Dict[str, List[str]] = {}
+#: The most bot messages one user turn may get where the content allows (docs/flows.md).
+MAX_MESSAGES_PER_TURN = 2
 
 
 @pytest.mark.parametrize("conversation", TESTS, ids=[t.id for t in TESTS])
 def test_conversation(bot: Bot, conversation) -> None:
     result = run_test(conversation, RasaClient(bot.url, bot.assistant.api_token, rest_token=bot.settings.rest_token))
+    TRANSCRIPTS[conversation.id] = list(result.transcript)
     assert result.passed, result.error + "\n" + "\n".join(result.transcript)
+
+
+def turns_over_the_limit(transcript: List[str], limit: int = MAX_MESSAGES_PER_TURN) -> List[str]:
+    """The user lines of ``transcript`` answered by more than ``limit`` bot messages."""
+    over: List[str] = []
+    user, count = None, 0
+    for line in transcript + ["user: (end)"]:
+        if line.startswith("user:"):
+            if user is not None and count > limit:
+                over.append(f"{user} → {count} messages")
+            user, count = line, 0
+        elif line.startswith("bot:"):
+            count += 1
+    return over
+
+
+def test_no_turn_of_the_corpus_gets_more_than_two_bot_messages(bot: Bot) -> None:
+    """Walks every conversation (reusing this session's runs) and counts each turn's replies."""
+    client = RasaClient(bot.url, bot.assistant.api_token, rest_token=bot.settings.rest_token)
+    over: List[str] = []
+    for conversation in TESTS:
+        transcript = TRANSCRIPTS.get(conversation.id)
+        if transcript is None:
+            transcript = run_test(conversation, client).transcript
+        over.extend(f"{conversation.id}: {turn}" for turn in turns_over_the_limit(transcript))
+    assert not over, "turns with more than two bot messages:\n" + "\n".join(over)
 
 
 def test_every_flow_has_resolved_escalated_and_interruption_tests() -> None:

@@ -344,6 +344,10 @@ PEOPLE_IN_GENERAL = [
     ("others", "yse", None, 0.0, ("answer", True, "fuzzy")),
     ("restarted", "yesss", None, 0.0, ("answer", True)),
     ("restarted", "noo", None, 0.0, ("answer", False)),
+    ("others", "yeah i think so, the guy next to me cant get on either", None, 0.0, ("answer", True)),
+    ("others", "yes - nobody on this floor can connect", None, 0.0, ("answer", True)),
+    ("others", "yeah, no, it's just me", None, 0.0, ("answer", False)),
+    ("fixed", "yes, it still drops though", None, 0.0, ("answer", False)),
 ]
 
 ROWS = QUOTED_FAILURES + RESOLVE + YES_NO + CHOICES + VALUES + PEOPLE_IN_GENERAL
