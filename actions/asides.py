@@ -2,38 +2,91 @@
 
 A person answering "Which printer is it?" with "I already opened a ticket, SUP-1004" gets the
 ticket's status here, from the same code as outside flows; the flow engine adds "Back to where
-we were: …" after it.
+we were: …" after it. The support-chat asks get the same real answers as outside a flow:
+
+- "how long will it take?": the open ticket's promise, or — no ticket yet — when the team the
+  flow's ticket would go to aims to answer (``config/teams.yml`` targets in support hours);
+- "is there a phone number?": the desk's number and hours;
+- "call me on …": saved to the open ticket, or remembered in the flow's answers
+  (:data:`CONTACT_ANSWER`) and put on the ticket if the flow escalates. The reply masks it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.support_chat import ActionAskPhone, conversation_ticket, ticket_eta
+from actions.ticket_contact import NO_NUMBER, contact_in, save_contact, shown_contact
+from actions.tickets import ActionTicketAddInfo, ActionTicketStatus, TicketAction
 from bot.action_server.services import Services
+from bot.adapters.rasa_sdk import channel_of, requester_of
+from bot.db.repositories import Ticket
+
+#: The flow answer holding a contact route given mid-flow before any ticket existed.
+CONTACT_ANSWER = "contact_route"
 
 
 async def answer_aside(
-    services: Services, aside: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    services: Services, aside: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+    state: Optional[Dict[str, Any]] = None,
 ) -> List[Dict[Text, Any]]:
-    """Answer ``aside`` (``{"kind", "reference"}``) and return the events that answer made."""
-    from actions.tickets import ActionTicketAddInfo, ActionTicketStatus  # actions import each other lazily
+    """Answer ``aside`` (``{"kind", "reference", "team", "priority"}``) and return its events.
 
+    Args:
+        services: the action server's services.
+        aside: the engine's interruption, with the team and priority the flow would escalate to.
+        dispatcher: where the answer goes.
+        tracker: the conversation.
+        domain: Rasa's domain.
+        state: the new flow state; a contact route with no ticket to go on is remembered in its
+            answers.
+    """
     kind = aside.get("kind")
     if kind == "ticket_status":
         return list(await ActionTicketStatus(services).handle(dispatcher, tracker, domain) or [])
     if kind == "ticket_add_info":
         return list(await ActionTicketAddInfo(services).handle(dispatcher, tracker, domain) or [])
-    contact = services.settings.support_contact
+    if kind == "ask_phone":
+        return list(await ActionAskPhone(services).handle(dispatcher, tracker, domain) or [])
+    tickets = TicketAction(services)
+    ticket: Optional[Ticket] = conversation_ticket(tickets, tracker)
+    here = ticket if ticket is not None and ticket.conversation_id == tracker.sender_id else None
     if kind == "ask_eta":
-        dispatcher.utter_message(text=(
-            "Most problems like this are fixed in a few minutes here. If we can't fix it, I'll open a "
-            "ticket and the team will get back to you; you'll get the ticket number straight away."
-        ))
-    elif kind == "ask_phone":
-        dispatcher.utter_message(text=f"You can reach {contact}.")
+        dispatcher.utter_message(text=ticket_eta(tickets, here) if here is not None else _eta_if_escalated(services, aside, tracker))
     elif kind == "give_phone":
-        dispatcher.utter_message(text="Thanks — if I need to hand this over, the engineer will see your number in this conversation.")
+        phone, email = contact_in(tracker)
+        if phone is None and email is None:
+            dispatcher.utter_message(text=NO_NUMBER)
+        elif here is not None:
+            save_contact(services, here, requester_of(tracker).id, phone=phone, email=email)
+            dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{here.reference}** so the engineer can reach you there.")
+        else:
+            if state is not None:
+                state.setdefault("answers", {})[CONTACT_ANSWER] = {"phone": phone} if phone else {"email": email}
+            dispatcher.utter_message(text=(
+                f"Thanks — I've noted {shown_contact(phone, email)}. If this needs an engineer, it goes on the "
+                "ticket so they can reach you there."
+            ))
     return []
+
+
+def _eta_if_escalated(services: Services, aside: Dict[str, Any], tracker: Tracker) -> str:
+    """When the person would hear back if the flow's ticket were opened now."""
+    promises = services.promises
+    if promises is None:
+        return (f"If we can sort it out here, it's usually a matter of minutes. If not, I'll open a ticket and "
+                f"an engineer will get back to you; our engineers work {services.calendar.describe_hours()}.")
+    team = str(aside.get("team") or "service-desk")
+    priority = str(aside.get("priority") or "normal")
+    return promises.if_escalated(team, priority, services.clock(), channel_of(tracker)).text
+
+
+def remembered_contact(answers: Dict[str, Any]) -> Dict[str, Optional[str]]:
+    """The contact route remembered in a flow's answers: ``{"phone": …}`` / ``{"email": …}`` or ``{}``."""
+    route = answers.get(CONTACT_ANSWER)
+    if not isinstance(route, dict):
+        return {}
+    return {key: str(route[key]) for key in ("phone", "email") if route.get(key)}

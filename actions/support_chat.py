@@ -19,6 +19,7 @@ from actions.tickets import TicketAction
 from bot.adapters.rasa_sdk import button_payload
 from bot.db.repositories import Ticket
 from bot.support.eta import channel_phrase
+from bot.support.phone import how_to_reach_the_desk
 from bot.support.other_teams import OtherTeams
 from bot.support.teams import TeamDirectory
 
@@ -43,7 +44,8 @@ def conversation_ticket(action: TicketAction, tracker: Tracker) -> Optional[Tick
     return found[0] if found else None
 
 
-def _directory(action: TicketAction) -> TeamDirectory:
+def directory_of(action: TicketAction) -> TeamDirectory:
+    """The teams directory (defaults when the action server has none)."""
     teams = getattr(action.services, "teams", None)
     return teams.get() if teams is not None else TeamDirectory()
 
@@ -191,15 +193,19 @@ class ActionAskEta(TicketAction):
                 buttons=[human_button()],
             )
             return []
-        if ticket.status == "claimed":
-            handoff = self.services.handoffs.for_ticket(ticket.id)
-            who = handoff.engineer_name if handoff is not None and handoff.engineer_name else "An engineer"
-            dispatcher.utter_message(text=f"{who} is already working on **{ticket.reference}** and will reply {channel_phrase(ticket.channel)}.")
-            return []
-        promises = self.services.promises
-        text = promises.text(ticket, self.services.clock()) if promises is not None else ""
-        dispatcher.utter_message(text=f"**{ticket.reference}** is waiting for an engineer. {text}".strip())
+        dispatcher.utter_message(text=ticket_eta(self, ticket))
         return []
+
+
+def ticket_eta(action: TicketAction, ticket: Ticket) -> str:
+    """When the engineer will answer ``ticket``: who is on it, or the team's reply promise."""
+    if ticket.status == "claimed":
+        handoff = action.services.handoffs.for_ticket(ticket.id)
+        who = handoff.engineer_name if handoff is not None and handoff.engineer_name else "An engineer"
+        return f"{who} is already working on **{ticket.reference}** and will reply {channel_phrase(ticket.channel)}."
+    promises = action.services.promises
+    text = promises.text(ticket, action.services.clock()) if promises is not None else ""
+    return f"**{ticket.reference}** is waiting for an engineer. {text}".strip()
 
 
 class ActionAskPhone(TicketAction):
@@ -211,18 +217,8 @@ class ActionAskPhone(TicketAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        contact = _directory(self).contact
         hours = self.services.calendar.describe_hours()
-        if contact.phone:
-            text = f"Yes — you can call the IT service desk on **{contact.phone}**, {hours}."
-            if contact.hours_note:
-                text += f" {contact.hours_note}"
-        else:
-            text = f"You can reach {self.services.settings.support_contact} ({hours})."
-        if contact.email:
-            text += f" Or e-mail {contact.email}."
-        text += " If you'd rather they call you, tell me your number (\"call me on …\")."
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=how_to_reach_the_desk(directory_of(self).contact, hours, self.services.settings.support_contact))
         return []
 
 

@@ -7,12 +7,13 @@ person's own words; the contact number), and both say so honestly when there is 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.support_chat import conversation_ticket
+from bot.action_server.services import Services
 from actions.tickets import TicketAction, reference_in, request_human
 from bot.adapters.rasa_sdk import requester_of
 from bot.db.models import TICKET_PRIORITIES
@@ -83,17 +84,9 @@ class ActionGivePhone(TicketAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        text = str(tracker.latest_message.get("text") or "")
-        entity = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
-                       if e.get("entity") == "phone" and e.get("value")), None)
-        phone = find_phone(entity or "") or find_phone(text)
-        email_match = None if phone else EMAIL.search(text)
-        email = email_match.group(0) if email_match else None
+        phone, email = contact_in(tracker)
         if phone is None and email is None:
-            dispatcher.utter_message(text=(
-                "I couldn't find a phone number in that. Please type it with the area code, "
-                "for example \"call me on 07700 900123\"."
-            ))
+            dispatcher.utter_message(text=NO_NUMBER)
             return []
         ticket = conversation_ticket(self, tracker)
         if ticket is None:  # asking to be called is asking for a person: open the ticket first
@@ -101,12 +94,34 @@ class ActionGivePhone(TicketAction):
             ticket = conversation_ticket(self, tracker)
             if ticket is None:
                 return []
-        requester_id = requester_of(tracker).id
-        route = {"phone": phone} if phone else {"email": email}
-        self.services.tickets.add_event(
-            ticket.id, "message", requester_id,
-            f"Contact the requester on {phone or email}", {"source": "user", "contact": route},
-        )
-        shown = f"the number ending {mask_phone(phone)[-3:]}" if phone else email
-        dispatcher.utter_message(text=f"Thanks — I've added {shown} to **{ticket.reference}** so the engineer can reach you there.")
+        save_contact(self.services, ticket, requester_of(tracker).id, phone=phone, email=email)
+        dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{ticket.reference}** so the engineer can reach you there.")
         return []
+
+
+NO_NUMBER = "I couldn't find a phone number in that. Please type it with the area code, for example \"call me on 07700 900123\"."
+
+
+def contact_in(tracker: Tracker) -> Tuple[Optional[str], Optional[str]]:
+    """The phone number (from the ``phone`` entity or the text), else an e-mail address, in the
+    latest message: ``(phone, email)``, at most one of them set."""
+    text = str(tracker.latest_message.get("text") or "")
+    entity = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
+                   if e.get("entity") == "phone" and e.get("value")), None)
+    phone = find_phone(entity or "") or find_phone(text)
+    email_match = None if phone else EMAIL.search(text)
+    return phone, email_match.group(0) if email_match else None
+
+
+def shown_contact(phone: Optional[str], email: Optional[str]) -> str:
+    """How a contact route is repeated back: a phone masked to its last three digits."""
+    return f"the number ending {mask_phone(phone)[-3:]}" if phone else str(email)
+
+
+def save_contact(services: Services, ticket: Ticket, requester_id: str, *, phone: Optional[str] = None, email: Optional[str] = None) -> None:
+    """Put the person's contact route on ``ticket`` as an event the engineer sees."""
+    route = {"phone": phone} if phone else {"email": email}
+    services.tickets.add_event(
+        ticket.id, "message", requester_id,
+        f"Contact the requester on {phone or email}", {"source": "user", "contact": route},
+    )

@@ -143,6 +143,39 @@ def promise(
     return Promise(text, due, open_now)
 
 
+def promise_if_escalated(
+    calendar: SupportCalendar, *, team_name: str, priority: str, target: Target, now: datetime, channel: str,
+) -> Promise:
+    """When someone would hear back if the ticket were opened now (asked in the middle of a flow).
+
+    Nothing has been handed over yet, so the text says what *would* happen and never promises a
+    ticket exists.
+
+    Args:
+        calendar: support hours.
+        team_name: the team the flow's ticket would go to, as users know it.
+        priority: the priority that ticket would have.
+        target: the team's first-response target for that priority.
+        now: the current time (the target would count from here).
+        channel: the person's channel (replies come back on it).
+
+    Returns:
+        The promise; ``due`` is when the reply would be due.
+    """
+    now_local = calendar._local(now)  # noqa: SLF001
+    open_now = calendar.is_open(now)
+    due = reply_by(calendar, now, target_minutes(calendar, target))
+    first = "If we can sort it out here, it's usually a matter of minutes."
+    aim = (f"If not, I'll open a ticket: the {team_name} team aims to answer {priority}-priority "
+           f"tickets within {target.describe()}")
+    if due is None:
+        return Promise(f"{first} {aim}, and an engineer will reply {channel_phrase(channel)}.", None, open_now)
+    hours = "" if open_now else f" Our engineers work {calendar.describe_hours()}, so nobody is in right now."
+    text = (f"{first} {aim}, so opened now you'd hear back by {_when(due, now_local, calendar.zone_name)}, "
+            f"{channel_phrase(channel)}.{hours}")
+    return Promise(text, due, open_now)
+
+
 class ReplyPromises:
     """Team names and reply promises for tickets, from the teams file and the support hours.
 
@@ -166,6 +199,14 @@ class ReplyPromises:
             self.calendar.get(), team_name=directory.team_name(ticket.team), priority=ticket.priority,
             target=directory.target(ticket.team, ticket.priority), opened_at=ticket.created_at, now=now,
             channel=ticket.channel,
+        )
+
+    def if_escalated(self, team: str, priority: str, now: datetime, channel: str) -> Promise:
+        """When the person would hear back if a ticket for ``team`` were opened now."""
+        directory = self.teams.get()
+        return promise_if_escalated(
+            self.calendar.get(), team_name=directory.team_name(team), priority=priority,
+            target=directory.target(team, priority), now=now, channel=channel,
         )
 
     def text(self, ticket: Ticket, now: datetime) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from bot.flows.kinds.registry import waiting_names
 from bot.flows.model.trail import TrailEntry
+from bot.flows.understanding.text import has_phrase, normalize
 
 # How each escalation reason reads in the summary.
 REASONS = {
@@ -123,10 +124,27 @@ def questions_and_answers(trail: Sequence[Mapping[str, Any]], label_of: Optional
         if label is None and label_of is not None:
             label = label_of(str(entry.flow), str(entry.step), entry.answer)
         item = {"flow": raw.get("flow"), "step": raw.get("step"), "question": entry.text,
-                "answer": entry.answer, "label": label or entry.answer_text}
+                "answer": entry.answer, "label": label or entry.answer_text,
+                "source": entry.source, "matched": entry.matched}
         answered.pop(key, None)
         answered[key] = item
     return list(answered.values())
+
+
+def origin(item: Mapping[str, Any], words: Sequence[str]) -> str:
+    """Where an answer came from, when the person was not asked: " (from their first message)",
+    " (from an earlier message)"; empty for answers they gave to the question itself.
+
+    Answers filled from earlier messages (``source: earlier``) are the bot's reading, so the
+    engineer is told they were inferred.
+    """
+    if item.get("source") != "earlier":
+        return ""
+    matched = normalize(str(item.get("matched") or ""))
+    said = [w for w in words if matched and has_phrase(normalize(w), matched)]
+    if not said:
+        return " (recognised in what they said earlier)"  # an entity ("os: macos") or older messages
+    return " (from their first message)" if said[0] == words[0] else " (from an earlier message)"
 
 
 def steps_taken(trail: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
@@ -180,7 +198,10 @@ def summarise(context: TicketContext, priority: str, priority_reasons: Sequence[
     if qa:
         shown = qa[:MAX_ANSWERS]
         lines.append("Questions and answers:")
-        lines.extend(f"- {_clip(str(item['question'] or item['step']), 100).rstrip('?')}? → {item['label']}" for item in shown)
+        lines.extend(
+            f"- {_clip(str(item['question'] or item['step']), 100).rstrip('?')}? → {item['label']}{origin(item, words)}"
+            for item in shown
+        )
         if len(qa) > len(shown):
             lines.append(f"- (+{len(qa) - len(shown)} more in the details)")
     if context.kb:

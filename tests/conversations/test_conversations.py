@@ -1,6 +1,7 @@
 """Every conversation test in tests/conversations/*.yml, against the real Rasa server."""
 
 from pathlib import Path
+from typing import Dict, List
 
 import pytest
 
@@ -8,12 +9,51 @@ from bot.flowtests.conversations import RasaClient, discover, run_test
 from tests.conftest import Bot
 
 TESTS = discover([], Path(__file__).parent)
+#: Transcripts of the conversations run in this session (conversation id → lines).
+TRANSCRIPTS: Dict[str, List[str]] = {}
+#: The most bot messages one user turn may get where the content allows (docs/flows.md).
+MAX_MESSAGES_PER_TURN = 2
+#: Turns of the corpus over that limit when this walk was first run (7 Dec 2026: 58 turns, 41 with
+#: three messages with text, 15 with four, 2 with five: a flow's messages plus the ticket's
+#: handoff message, KB article messages with buttons, replies outside flows). A ratchet: the count may only go down — lower it as turns are
+#: merged; docs/benchmarks.md keeps the numbers.
+KNOWN_TURNS_OVER_LIMIT = 58
 
 
 @pytest.mark.parametrize("conversation", TESTS, ids=[t.id for t in TESTS])
 def test_conversation(bot: Bot, conversation) -> None:
     result = run_test(conversation, RasaClient(bot.url, bot.assistant.api_token, rest_token=bot.settings.rest_token))
+    TRANSCRIPTS[conversation.id] = list(result.transcript)
     assert result.passed, result.error + "\n" + "\n".join(result.transcript)
+
+
+def turns_over_the_limit(transcript: List[str], limit: int = MAX_MESSAGES_PER_TURN) -> List[str]:
+    """The user lines of ``transcript`` answered by more than ``limit`` bot messages with text."""
+    over: List[str] = []
+    user, count = None, 0
+    for line in transcript + ["user: (end)"]:
+        if line.startswith("user:"):
+            if user is not None and count > limit:
+                over.append(f"{user} → {count} messages")
+            user, count = line, 0
+        elif line.startswith("bot:") and line[4:].strip():
+            count += 1  # a message with text (a channel's custom payload alone, e.g. the handoff marker, has none)
+    return over
+
+
+def test_no_turn_of_the_corpus_gets_more_than_two_bot_messages(bot: Bot) -> None:
+    """Walks every conversation (reusing this session's runs) and counts each turn's replies."""
+    client = RasaClient(bot.url, bot.assistant.api_token, rest_token=bot.settings.rest_token)
+    over: List[str] = []
+    for conversation in TESTS:
+        transcript = TRANSCRIPTS.get(conversation.id)
+        if transcript is None:
+            transcript = run_test(conversation, client).transcript
+        over.extend(f"{conversation.id}: {turn}" for turn in turns_over_the_limit(transcript))
+    print(f"{len(over)} turns over {MAX_MESSAGES_PER_TURN} messages:", *over, sep="\n")  # shown with -s
+    assert len(over) <= KNOWN_TURNS_OVER_LIMIT, (
+        f"{len(over)} turns with more than two bot messages (was {KNOWN_TURNS_OVER_LIMIT}):\n" + "\n".join(over)
+    )
 
 
 def test_every_flow_has_resolved_escalated_and_interruption_tests() -> None:

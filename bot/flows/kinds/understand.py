@@ -87,6 +87,8 @@ def reask_text(step: Step, unclear: Unclear, hint: str) -> str:
         return f"That could be {detail} — which one is it? {hint}".strip()
     if unclear.reason == "out_of_range":
         return f"{detail} is outside what I can take here. {hint}".strip()
+    if unclear.reason == "question":
+        return f"Here's a pointer: {hint}".strip() if hint else ""
     if unclear.reason == "unsure":
         return f"No problem if you're not sure — a best guess is fine. {hint}".strip()
     if unclear.reason in ("no_match", "bad_format", "not_a_number", "not_yes_no"):

@@ -225,7 +225,12 @@ class FlowEngine:
             )
         elif kind in ASIDES:
             run.record(kind, None, run.turn.text, step=step.id)
-            run.aside = {"kind": kind, "reference": found.reference}
+            # Where the ticket would go if this flow escalated: "how long?" is answered for that
+            # team, and a number given now goes onto that ticket.
+            team, priority = first_escalation(flow)
+            if run.state["answers"].get("urgent") is True:
+                priority = "urgent"
+            run.aside = {"kind": kind, "reference": found.reference, "flow": flow.id, "team": team, "priority": priority}
             if kind != "ticket_add_info":
                 run.ask(step, text=f"Back to where we were: {question}", record=False)
         else:

@@ -28,7 +28,56 @@ _VALUES = {
     "android": "mobile", "ios": "mobile",
 }
 
+#: Applications people name (the ``app_name`` entity's canonical values, flow answers) → the
+#: product tags articles use for them. An answer value like ``outlook_windows`` names Outlook.
+APPLICATIONS: Dict[str, FrozenSet[str]] = {
+    "outlook": frozenset({"outlook"}), "outlook_windows": frozenset({"outlook"}), "outlook_mac": frozenset({"outlook"}),
+    "teams": frozenset({"teams"}), "excel": frozenset({"excel", "office"}), "word": frozenset({"word", "office"}),
+    "powerpoint": frozenset({"powerpoint", "office"}), "office": frozenset({"office", "excel", "word", "powerpoint"}),
+    "onedrive": frozenset({"onedrive"}), "sharepoint": frozenset({"sharepoint"}), "onenote": frozenset({"onenote"}),
+    "chrome": frozenset({"chrome"}), "firefox": frozenset({"firefox"}), "edge": frozenset({"edge"}),
+    "salesforce": frozenset({"salesforce"}), "sap": frozenset({"sap", "sap-gui"}), "zoom": frozenset({"zoom"}),
+    "jira": frozenset({"jira"}), "globalprotect": frozenset({"globalprotect"}), "anyconnect": frozenset({"anyconnect"}),
+    "authenticator": frozenset({"microsoft-authenticator"}), "microsoft authenticator": frozenset({"microsoft-authenticator"}),
+    "remote desktop": frozenset({"remote-desktop"}), "power bi": frozenset({"power-bi"}),
+}
+ALL_APPLICATION_TAGS = frozenset().union(*APPLICATIONS.values())
+
 T = TypeVar("T")
+
+
+def application_of(answers: Mapping[str, Any], entities: Mapping[str, Any]) -> FrozenSet[str]:
+    """The product tags of the application the conversation established: the latest answer
+    naming one (``vpn_client: anyconnect``, ``email_client: outlook_mac``), else the
+    ``app_name`` entity; empty when none is known."""
+    for value in reversed(list(answers.values())):
+        if isinstance(value, str) and value.casefold() in APPLICATIONS:
+            return APPLICATIONS[value.casefold()]
+    app = entities.get("app_name")
+    for item in app if isinstance(app, (list, tuple)) else [app]:
+        if isinstance(item, str) and item.casefold() in APPLICATIONS:
+            return APPLICATIONS[item.casefold()]
+    return frozenset()
+
+
+def for_application(articles: Sequence[T], application: FrozenSet[str], products: Callable[[T], Iterable[str]]) -> List[T]:
+    """``articles`` with those about the person's application first, and without those about
+    *other* applications only — when at least one article is about theirs (so a question is
+    never left without an answer because the tags don't fit).
+
+    Untagged articles and articles tagged only with platforms or services stay, in order.
+    """
+    if not application:
+        return list(articles)
+
+    def apps(article: T) -> FrozenSet[str]:
+        return frozenset(p.casefold() for p in products(article)) & ALL_APPLICATION_TAGS
+
+    theirs = [a for a in articles if apps(a) & application]
+    if not theirs:
+        return list(articles)
+    neutral = [a for a in articles if not apps(a)]
+    return theirs + [a for a in articles if a in neutral]
 
 
 def platform_of(answers: Mapping[str, Any], entities: Mapping[str, Any]) -> Optional[str]:

@@ -32,7 +32,7 @@ from bot.flows.model import END, Flow, FlowSet, Step
 from bot.flows.model.expr import parse, render_template
 from bot.flows.model.trail import TrailEntry
 from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, resolve_buttons
-from bot.flows.runtime.fit import for_platform, platform_of
+from bot.flows.runtime.fit import application_of, for_application, for_platform, platform_of
 from bot.flows.understanding import interpret, prefill
 from bot.flows.understanding import result as understood
 
@@ -151,11 +151,18 @@ class Run:
         """Knowledge-base articles for ``query`` that fit the person's platform, best first.
 
         Articles tagged only for another platform than the one the conversation established
-        (an answer such as ``email_client: mobile``, or the ``os`` entity) are left out.
+        (an answer such as ``email_client: mobile``, or the ``os`` entity) are left out; articles
+        about the application it established (``vpn_client: anyconnect``, the ``app_name``
+        entity) come first, and those only about other applications are left out when one fits.
         """
-        platform = platform_of(self.state["answers"], self.state.get("seen") or {}) if self.state else None
-        found = list(self.engine.kb.search(query, top + (3 if platform else 0)))
-        return for_platform(found, platform, lambda a: getattr(a, "products", ()))[:top]
+        answers, seen = (self.state["answers"], self.state.get("seen") or {}) if self.state else ({}, {})
+        platform = platform_of(answers, seen)
+        application = application_of(answers, seen)
+        found = list(self.engine.kb.search(query, top + (3 if platform or application else 0)))
+        def products(article: Any) -> Any:
+            return getattr(article, "products", ())
+
+        return for_application(for_platform(found, platform, products), application, products)[:top]
 
     def run_check(self, name: str, args: Dict[str, Any]) -> Any:
         """Run the named check from the engine's registry (KeyError if there is none)."""
@@ -353,7 +360,18 @@ class Run:
         self.not_understood(step, understood.Unclear("unsure" if hedge.kind == "unsure" else "hedge", self.turn.text))
 
     def not_understood(self, step: Step, unclear: Optional[understood.Unclear] = None) -> None:
-        """Count an unusable reply; re-ask with the hint, or give up after max_attempts."""
+        """Count an unusable reply; re-ask with the hint, or give up after max_attempts.
+
+        A question asked back ("where do I find that?") is no failed attempt: the question is
+        asked again with its hint, however often the person needs it.
+        """
+        if unclear is not None and unclear.reason == "question":
+            question = self.render(kind_of(step.kind).question(step))
+            hint = self.render(step.hint) if step.hint else ""
+            pointer = reask_text(step, unclear, hint) if hint and hint not in question else ""
+            self.record("asked_back", question, self.turn.text, step=step.id)
+            self.ask(step, text=f"{pointer}\n\n{question}".strip(), record=False)
+            return
         attempts = int(self.state["attempts"].get(step.id, 0)) + 1
         self.state["attempts"][step.id] = attempts
         for entry in reversed(self.state["trail"]):

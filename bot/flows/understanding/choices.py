@@ -12,6 +12,11 @@ from .spec import Choice
 from .text import find_phrase, negated_at, normalize
 
 FUZZY_RATIO = 0.8
+#: Words with which people take back what they just said ("cisco — actually no, globalprotect").
+CORRECTION = re.compile(
+    r"(?<![\w'])(?:actually|no wait|wait no|wait|sorry|i mean|i meant|scratch that|correction|or rather|rather|"
+    r"on second thought|oh no|no no|my bad|my mistake)(?![\w'])"
+)
 
 _ORDINAL_RE = re.compile(
     r"^(?:(?:it's|its|it is|i'd say|i think|i guess|probably|go with|pick|choose|option|number|no|#|the)\s+)*"
@@ -112,6 +117,9 @@ def by_phrase(options: Sequence[Choice], text: str, values: bool = True) -> Tupl
             if index is not None and len(phrase) >= 2 and not negated_at(norm, index):
                 if len(phrase) > len(named.get(option.value, ("", ""))[1]):
                     named[option.value] = (option.label, phrase)
+    corrected = _after_correction(options, text, values) if len(named) > 1 else None
+    if corrected is not None:  # "windows — no wait, it's a mac": the person changed their mind
+        return corrected, []
     if len(named) == 1:
         value, (_label, phrase) = next(iter(named.items()))
         return Answer(value, "synonym", phrase), []
@@ -123,13 +131,30 @@ def by_phrase(options: Sequence[Choice], text: str, values: bool = True) -> Tupl
     return None, [label for label, _ in named.values()]
 
 
+def _after_correction(options: Sequence[Choice], text: str, values: bool) -> Optional[Answer]:
+    """The one option named after the last correction ("actually", "no wait", "I mean"), when
+    the words before it named another; else None."""
+    norm = normalize(text)
+    marks = list(CORRECTION.finditer(norm))
+    if not marks:
+        return None
+    head, tail = norm[: marks[-1].start()], norm[marks[-1].end() :]
+    found, _ambiguous = by_phrase(options, tail, values)
+    if found is None:
+        return None
+    earlier, named_before = by_phrase(options, head, values)
+    if (earlier is None or earlier.value == found.value) and not named_before:
+        return None
+    return found
+
+
 def by_label_words(options: Sequence[Choice], text: str) -> Tuple[Optional[Answer], List[str]]:
     """The option whose label words the reply shares most (ties are ambiguous)."""
     norm = normalize(text)
     reply = [w for w in norm.split() if w not in STOPWORDS]
     scores: List[Tuple[int, str, str, List[str]]] = []
     for option in options:
-        hits = [w for w in label_words(option) if w in reply]
+        hits = [w for w in label_words(option) if w in reply and not _negated_word(norm, w)]
         if hits:
             scores.append((len(hits), option.value, option.label, hits))
     if not scores:
@@ -140,10 +165,16 @@ def by_label_words(options: Sequence[Choice], text: str) -> Tuple[Optional[Answe
     return Answer(scores[0][1], "label_words", " ".join(scores[0][3])), []
 
 
+def _negated_word(norm: str, word: str) -> bool:
+    """Whether every mention of ``word`` in ``norm`` is negated ("not at home")."""
+    starts = [m.start() for m in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", norm)]
+    return bool(starts) and all(negated_at(norm, start) for start in starts)
+
+
 def by_fuzzy(options: Sequence[Choice], text: str) -> Optional[Answer]:
     """A near spelling of an option's phrase or label word ("moniter", "anyconect")."""
     norm = normalize(text)
-    reply_words = [w for w in norm.split() if len(w) >= 4 and w not in STOPWORDS]
+    reply_words = [w for w in norm.split() if len(w) >= 4 and w not in STOPWORDS and not _negated_word(norm, w)]
     scored: List[Tuple[float, str, str]] = []
     for option in options:
         best, what = 0.0, ""

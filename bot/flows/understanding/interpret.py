@@ -6,6 +6,7 @@ import re
 from typing import Optional
 
 from . import interruptions
+from .questions import asks_back
 from .choices import read_choice
 from .lexicon import UNSURE_PHRASES, UNSURE_STRONG, YES_WORDS, NO_WORDS
 from .result import Answer, Hedge, Interpretation, Interruption, Unclear
@@ -45,12 +46,19 @@ def interpret(question: Question, message: Message, context: Optional[Context] =
     strong = isinstance(reading, Hedge) or (isinstance(reading, Answer) and reading.source in STRONG_SOURCES)
     if question.kind == "text" and isinstance(reading, Answer):
         strong = False  # any text is an answer to an open question: it proves nothing
+    if not strong and not _is_value(question, reading) and asks_back(text):
+        return Unclear("question", text.strip())  # "where do I find that?" is not an answer
     by_intent = interruptions.by_intent(
         message, question, context, answered=isinstance(reading, (Answer, Hedge)), strong=strong
     )
     if by_intent is not None and (not strong or _overrides(by_intent, message, context)):
         return by_intent
     return reading
+
+
+def _is_value(question: Question, reading: Interpretation) -> bool:
+    """A validated value was found ("where's that? oh, LT-204511" answers the asset tag)."""
+    return isinstance(reading, Answer) and question.kind in ("number", "regex") and reading.source != "unsure"
 
 
 def _overrides(found: Interruption, message: Message, context: Context) -> bool:

@@ -30,7 +30,7 @@ INTERRUPTIONS = (
 HEDGES = ("partly", "not_yet", "wait", "unsure")
 
 #: Reasons a reply was not usable (the re-ask says which).
-UNCLEAR = ("empty", "no_match", "ambiguous", "not_yes_no", "out_of_range", "not_a_number", "bad_format", "unsure", "hedge")
+UNCLEAR = ("empty", "no_match", "ambiguous", "not_yes_no", "out_of_range", "not_a_number", "bad_format", "unsure", "hedge", "question")
 
 
 @dataclass(frozen=True)

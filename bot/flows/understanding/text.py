@@ -42,10 +42,29 @@ def has_phrase(text: str, phrase: str) -> bool:
     return find_phrase(text, phrase) is not None
 
 
+#: Words that may stand between a negator and what it negates ("not *really at* home",
+#: "not *on my* phone"); any other word ends the negation's reach ("isn't working in the office"
+#: negates the working, not the office).
+_NEGATION_BRIDGE = frozenset({
+    "a", "an", "the", "my", "our", "at", "in", "on", "from", "with", "using", "really", "actually",
+    "currently", "even", "exactly", "quite", "at all", "any", "via", "through", "over",
+})
+_NEGATION_REACH = 3
+
+
 def negated_at(text: str, index: int) -> bool:
-    """Whether the words just before ``index`` negate what follows ("not at home")."""
-    before = text[:index].split()[-2:]
-    return any(word in _NEGATORS for word in before)
+    """Whether a negator governs what starts at ``index`` ("not at home", "not really at home").
+
+    The negator must come right before the phrase, or be separated from it only by articles,
+    prepositions and fillers: in "the wifi isn't working in the office" the office is not negated.
+    """
+    before = text[:index].split()
+    for word in reversed(before[-_NEGATION_REACH - 1 :]):
+        if word in _NEGATORS:
+            return True
+        if word not in _NEGATION_BRIDGE:
+            return False
+    return False
 
 
 def any_phrase(text: str, phrases: "tuple[str, ...] | list[str] | frozenset[str]") -> Optional[str]:

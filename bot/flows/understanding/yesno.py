@@ -32,6 +32,40 @@ _STILL_BAD = re.compile(r"\bstill\b(?!\s+(?:works?|working|fine|good|ok|okay|gre
 _FIXED_SIGNS = ("anymore", "any more", "no longer", "no more", "not anymore", "gone", "disappeared", "went away")
 
 
+_CLAUSE = re.compile(r"[,.;:!?\u2014\u2013]|\s-\s")
+
+
+def _leading_yes(text: str) -> Optional[str]:
+    """A yes said first, then explained ("yeah i think so, the guy next to me can't get on
+    either"): the first clause is a plain yes, and nothing later turns it ("but", "no").
+
+    Only for yes/no questions: on "did that fix it?" the later words decide ("yes, it still drops").
+    """
+    clauses = [normalize(c) for c in _CLAUSE.split(text) if normalize(c)]
+    if len(clauses) < 2:
+        return None
+    first = clauses[0]
+    words = first.split()
+    if not words or words[0] not in YES_WORDS or any_phrase(first, NO_PHRASES) or _BUT.search(first):
+        return None
+    rest = " ".join(clauses[1:])
+    if _BUT.search(rest) or rest.split()[0] in NO_WORDS or rest.startswith(("not ", "actually")):
+        return None
+    return first
+
+
+def _typo_of_yes_no(norm: str) -> Optional[bool]:
+    """A one-word slip of "yes" or "no": swapped or doubled letters ("yse", "yesss", "noo")."""
+    if " " in norm or not norm.isalpha():
+        return None
+    collapsed = re.sub(r"(.)\1+", r"\1", norm)
+    if collapsed in ("yes", "ye") or (len(norm) == 3 and sorted(norm) == sorted("yes")):
+        return True
+    if collapsed == "no":
+        return False
+    return None
+
+
 def says_not_fixed(text: str, intent: Optional[str] = None) -> bool:
     """Whether a message says a problem that was fixed is back ("it's not fixed", "still broken").
 
@@ -65,6 +99,9 @@ def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0
         return Answer(True, "typed", norm)
     if norm in NO_WORDS:
         return Answer(False, "typed", norm)
+    typo = _typo_of_yes_no(norm)
+    if typo is not None:
+        return Answer(typo, "fuzzy", norm)  # "yse", "yess", "noo"
     if any_phrase(norm, NOT_YET_PHRASES):
         return Hedge("not_yet")
     if _RELAPSE.search(norm):
@@ -75,6 +112,10 @@ def read_yes_no(text: str, intent: Optional[str] = None, confidence: float = 0.0
         return Hedge("unsure")
     if any_phrase(norm, WAIT_PHRASES):
         return Hedge("wait")
+    if not resolve:
+        lead = _leading_yes(text)
+        if lead is not None:
+            return Answer(True, "typed", lead)
     cleaned = norm
     for phrase in _NEUTRAL:
         cleaned = cleaned.replace(phrase, " ")

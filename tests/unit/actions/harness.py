@@ -120,6 +120,7 @@ def build_services(tmp_path: Path, *, flows_dir: Optional[Path] = None, kb: Opti
         handoffs=ticketing.handoffs,
         calendar=ticketing.calendar,
         promises=ticketing.promises,
+        teams=ticketing.promises.teams if ticketing.promises else None,  # as build_services wires it
     )
     return World(services, ticketing, desk, users, kb)
 

@@ -58,7 +58,7 @@ def test_ticket_question_mid_flow_is_answered_aside_and_the_question_asked_again
     chat = start(write_flow, make_chat)
     chat.send("at home")
     result = chat.send("I already opened a ticket for this?? SUP-1004")
-    assert result.aside == {"kind": "ticket_status", "reference": "SUP-1004"}
+    assert result.aside == {"kind": "ticket_status", "reference": "SUP-1004", "flow": "wifi_connectivity", "team": "network", "priority": "normal"}
     assert result.messages[0].text == "Back to where we were: Which folder were you opening?"
     assert chat.step == "ask_path" and "path" not in chat.state["answers"]
 

@@ -59,3 +59,40 @@ def test_platform_comes_from_answers_then_the_os_entity() -> None:
     assert platform_of({"x": "office"}, {"os": "windows 11"}) == "windows"
     assert platform_of({}, {}) is None
     assert fits(("outlook",), "mobile") and not fits(("windows",), "mobile") and fits(("windows", "ios"), "mobile")
+
+
+ANYCONNECT = Article("AnyConnect certificate error", "https://kb/anyconnect", products=("anyconnect", "windows"))
+GLOBALPROTECT = Article("GlobalProtect keeps disconnecting", "https://kb/gp", products=("globalprotect", "teams"))
+GENERAL = Article("VPN basics", "https://kb/vpn", products=("windows", "macos"))
+
+
+def test_a_flow_kb_step_shows_the_anyconnect_article_first_for_an_anyconnect_user(write_flow, make_chat, static_kb) -> None:
+    write_flow("vpn_connection.yml", VPN_FLOW)
+    chat = make_chat(kb=static_kb([GLOBALPROTECT, GENERAL, ANYCONNECT]))
+    chat.send("my vpn is broken", intent="vpn_connection")
+    text = chat.click("anyconnect").messages[0].text
+    assert "https://kb/anyconnect" in text and "https://kb/gp" not in text
+    assert text.index("https://kb/anyconnect") < text.index("https://kb/vpn")
+
+
+VPN_FLOW = """\
+flows:
+  vpn_connection:
+    description: VPN problems
+    triggers:
+      - intent: vpn_connection
+    steps:
+      - id: ask_client
+        ask: Which VPN client?
+        save_as: vpn_client
+        answer:
+          type: choice
+          options:
+            - {label: GlobalProtect, value: globalprotect}
+            - {label: Cisco AnyConnect, value: anyconnect}
+      - id: articles
+        kb: "vpn {vpn_client}"
+        top: 2
+      - id: fixed
+        resolve: Working now?
+"""

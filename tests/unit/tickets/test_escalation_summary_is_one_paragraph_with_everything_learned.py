@@ -63,7 +63,7 @@ def test_details_carry_entities_questions_trail_kb_and_transcript() -> None:
     assert [q["step"] for q in details["questions"]] == ["ask_client", "ask_symptom", "fixed"]
     assert details["questions"][0] == {"flow": "vpn_connection", "step": "ask_client",
                                        "question": "Which VPN client are you using?", "answer": "anyconnect",
-                                       "label": "Cisco AnyConnect"}
+                                       "label": "Cisco AnyConnect", "source": None, "matched": None}
     assert [s["step"] for s in details["steps"]] == [e["step"] for e in TRAIL]
     assert details["trail"] == TRAIL
     assert details["kb"] == [{"query": "vpn keeps dropping", "articles": ["vpn-keeps-disconnecting"], "helpful": False}]

@@ -320,7 +320,37 @@ VALUES = [
     ("software", "", None, 0.0, ("unclear", "empty")),
 ]
 
-ROWS = QUOTED_FAILURES + RESOLVE + YES_NO + CHOICES + VALUES
+# Failures of the first run of tests/conversations/messy_people.yml (#15 part 5), and their kin:
+# questions asked back are not answers, a correction picks the later option, and a negation
+# reaches only what it governs.
+PEOPLE_IN_GENERAL = [
+    ("printer", "where do I find the name?", None, 0.0, ("unclear", "question")),
+    ("printer", "sorry, what do you mean by name?", None, 0.0, ("unclear", "question")),
+    ("asset", "where's that?", None, 0.0, ("unclear", "question")),
+    ("asset", "what's an asset tag", "inform", 0.6, ("unclear", "question")),
+    ("asset", "where's that? oh found it, LT-204511", None, 0.0, ("answer", "LT-204511")),
+    ("client", "how do i tell which one i have?", None, 0.0, ("unclear", "question")),
+    ("client", "which one should i pick", None, 0.0, ("unclear", "question")),
+    ("restarted", "what does that mean?", None, 0.0, ("unclear", "question")),
+    ("count", "how would I know that?", None, 0.0, ("unclear", "question")),
+    ("path", "I don't know where to find it", None, 0.0, ("unclear", "question")),
+    ("platform", "windows - no wait, sorry, it's a mac", None, 0.0, ("answer", "mac", "synonym")),
+    ("client", "cisco i think? actually no, it's the grey globe one", None, 0.0, ("answer", "globalprotect", "synonym")),
+    ("device", "the monitor, I mean the dock", None, 0.0, ("answer", "docking_station", "synonym")),
+    ("location", "at home, sorry", None, 0.0, ("answer", "home")),
+    ("location", "the wifi isn't working in the office", None, 0.0, ("answer", "office", "synonym")),
+    ("location", "I'm not really at home today", None, 0.0, ("unclear", "no_match")),
+    ("platform", "not on my iphone, on the pc", None, 0.0, ("answer", "windows", "synonym")),
+    ("others", "yse", None, 0.0, ("answer", True, "fuzzy")),
+    ("restarted", "yesss", None, 0.0, ("answer", True)),
+    ("restarted", "noo", None, 0.0, ("answer", False)),
+    ("others", "yeah i think so, the guy next to me cant get on either", None, 0.0, ("answer", True)),
+    ("others", "yes - nobody on this floor can connect", None, 0.0, ("answer", True)),
+    ("others", "yeah, no, it's just me", None, 0.0, ("answer", False)),
+    ("fixed", "yes, it still drops though", None, 0.0, ("answer", False)),
+]
+
+ROWS = QUOTED_FAILURES + RESOLVE + YES_NO + CHOICES + VALUES + PEOPLE_IN_GENERAL
 
 
 def _message(text: str, intent: Any, confidence: float) -> Message:

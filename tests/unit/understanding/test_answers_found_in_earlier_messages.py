@@ -57,3 +57,9 @@ def test_ordinals_and_yes_words_never_fill() -> None:
 def test_an_options_internal_value_alone_does_not_fill() -> None:
     # "office" is the value of "In the office", but "the office wifi" says nothing about where they are
     assert prefill(QUESTIONS["location"], ["messages"], ["the office wifi is not working"], {}) is None
+
+
+def test_a_negation_reaches_only_what_it_governs() -> None:
+    # "isn't" negates the working, not the office: the person is in the office
+    assert prefill(QUESTIONS["location"], ["messages"], ["wifi isn't working in the office"], {}).value == "office"
+    assert prefill(QUESTIONS["location"], ["messages"], ["I'm not in the office today"], {}) is None
