@@ -216,4 +216,4 @@ def test_the_same_load_on_the_fifo_store_neither_overlaps_nor_fails(client: Any,
         thread.join(60)
     spans.sort()
     assert len(spans) == 15
-    assert all(start >= end for (_, end), (start, _) in zip(spans, spans[1:]))
+    assert all(start >= end for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
