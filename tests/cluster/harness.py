@@ -26,6 +26,7 @@ REDIS_URL = os.environ.get("FRONTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0
 
 NGINX_CONF = """
 daemon off;
+{user}
 worker_processes 1;
 error_log {dir}/nginx-error.log warn;
 pid {dir}/nginx.pid;
@@ -212,6 +213,8 @@ def build_cluster(work: Path, extra_env: Dict[str, str], endpoints: Optional[Pat
     cluster.worker = Assistant(base.with_(worker_port=free_port()), model, api_token, role="worker")
     cluster.worker.worker.log_path = work / "worker.log"
     (work / "nginx.conf").write_text(NGINX_CONF.format(
+        # As root nginx's workers would run as nobody, who cannot enter pytest's private tmp dir.
+        user="user root;" if os.geteuid() == 0 else "",
         dir=work, rasa_port=rasa_port, actions_port=actions_port,
         rasa=" ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in rasa_ports),
         actions=" ".join(f"server 127.0.0.1:{p};" for p in action_ports),
