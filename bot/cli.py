@@ -19,7 +19,7 @@ from bot.config import Settings, configuration_table, settings_table
 def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.run import run
 
-    return run(settings)
+    return run(settings, role=getattr(args, "role", None))
 
 
 def _cmd_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -140,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="train if needed, then run the Rasa server and the action server").set_defaults(func=_cmd_run)
+    p = sub.add_parser("run", help="train if needed, then run the Rasa server and the action server")
+    p.add_argument(
+        "--role", choices=("rasa", "actions", "worker"),
+        help="run one process of a cluster (docs/architecture.md); default: both servers on this machine",
+    )
+    p.set_defaults(func=_cmd_run)
     p = sub.add_parser("train", help="train the model if config.yml, domain.yml or nlu_data/ changed")
     p.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
     p.set_defaults(func=_cmd_train)

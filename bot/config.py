@@ -260,6 +260,15 @@ def _event_broker_url(name: str, raw: Optional[str], done: Mapping[str, Any]) ->
     if text and not re.match(r"^amqps?://[^/\s]+", text):
         raise ValueError(f"{name}: expected an amqp:// or amqps:// URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
     return text or None
+def _lock_lease_seconds(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+    text = (raw or "15").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 1:
+        raise ValueError(f"{name}={text!r}: expected seconds of at least 1, e.g. 15")
+    return value
 
 
 def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
@@ -374,6 +383,21 @@ class Settings:
     event_broker_queue: str = setting(
         "FRONTLINE_EVENT_BROKER_QUEUE", _text("frontline_events"), "frontline_events",
         "RabbitMQ queue (durable, bound to Rasa's fanout exchange) the event broker publishes to.")
+    lock_lease_seconds: float = setting(
+        "FRONTLINE_LOCK_LEASE_SECONDS", _lock_lease_seconds, "15",
+        "Redis lock store: a turn's lease on its conversation, renewed while the turn runs; a killed Rasa server's "
+        "conversations wait this long before the next turn proceeds.")
+    socket_manager_url: Optional[str] = setting(
+        "FRONTLINE_SOCKET_MANAGER_URL", _optional(strip=True), "unset (one Rasa server)",
+        "redis:// URL through which several Rasa servers share the widget's socket.io rooms, so a message emitted "
+        "on one reaches a browser connected to another.")
+    worker_port: int = setting(
+        "FRONTLINE_WORKER_PORT", _port(5056), "5056",
+        "Port of the background worker's GET /health (`frontline run --role worker`).")
+    worker_in_actions: bool = setting(
+        "FRONTLINE_WORKER_IN_ACTIONS", _flag("true"), "true",
+        "Run the background work (outbox, waiting tickets, retention) inside the action server; `frontline run --role` "
+        "sets it false, a separate worker does it.")
     host: str = setting(
         "FRONTLINE_HOST", _text("127.0.0.1"), "127.0.0.1",
         "Interface the Rasa server and the action server listen on.")

@@ -39,8 +39,13 @@ Press Ctrl-C to stop.
 """
 
 
-def run(settings: Settings, train_only: bool = False) -> int:
+def run(settings: Settings, train_only: bool = False, role: Optional[str] = None) -> int:
     """Bring the assistant up and keep it up until Ctrl-C/SIGTERM or a server dies.
+
+    With ``role`` (``rasa``, ``actions``, ``worker``) only that process of a cluster runs: the
+    Rasa role trains (or finds) the model, the worker role migrates the database and ingests the
+    knowledge base (one process does, so replicas do not race on migrations), and the action
+    server leaves the background work to the worker.
 
     Returns:
         0 after a requested stop, 1 if a server failed to start or died.
@@ -48,24 +53,28 @@ def run(settings: Settings, train_only: bool = False) -> int:
     from bot.db.migrate import upgrade
     from bot.training import ensure_model
 
-    try:
-        model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
-    except RuntimeError as exc:
-        print(f"error: {exc}\nFix the training data or config.yml, then run again.")
-        return 1
+    model = settings.model_dir / "none"
+    if role in (None, "rasa") or train_only:
+        try:
+            model = ensure_model(settings.project_dir, settings.model_dir, settings.model_cache)
+        except RuntimeError as exc:
+            print(f"error: {exc}\nFix the training data or config.yml, then run again.")
+            return 1
     if train_only:
         print(f"model: {model}")
         return 0
-    try:
-        upgrade(settings.database_url)
-    except Exception as exc:  # reported, not raised: the user needs the reason, not a trace
-        print(f"error: could not prepare the database: {exc}\nCheck FRONTLINE_DATABASE_URL or run `frontline doctor`.")
-        return 1
-    from bot.kb.cli import ingest_on_start
+    if role in (None, "worker"):
+        try:
+            upgrade(settings.database_url)
+        except Exception as exc:  # reported, not raised: the user needs the reason, not a trace
+            print(f"error: could not prepare the database: {exc}\nCheck FRONTLINE_DATABASE_URL or run `frontline doctor`.")
+            return 1
+    if role is None:  # a cluster's worker ingests on start and on every change of the folder
+        from bot.kb.cli import ingest_on_start
 
-    ingest_on_start(settings)  # incremental; never fatal (problems are printed)
+        ingest_on_start(settings)  # incremental; never fatal (problems are printed)
 
-    assistant = Assistant(settings, model)
+    assistant = Assistant(settings, model, role=role)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     token_file = settings.run_dir / "api-token"
     token_file.write_text(assistant.api_token)
@@ -77,9 +86,12 @@ def run(settings: Settings, train_only: bool = False) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     previous_sigint = signal.signal(signal.SIGINT, _raise_stop)
     try:
-        print(f"starting the action server (:{settings.actions_port}) and the Rasa server (:{settings.rasa_port})…", flush=True)
+        if role is None:
+            print(f"starting the action server (:{settings.actions_port}) and the Rasa server (:{settings.rasa_port})…", flush=True)
+        else:
+            print(f"starting the {assistant.processes[0].name} (role {role})…", flush=True)
         assistant.start()
-        print(banner(settings, str(token_file)), flush=True)
+        print(banner(settings, str(token_file)) if role is None else f"{assistant.processes[0].name} is running. Press Ctrl-C to stop.", flush=True)
         while True:
             dead = assistant.first_dead()
             if dead is not None:

@@ -93,10 +93,27 @@ class Process:
             return "(no log)"
 
 
-class Assistant:
-    """The Rasa server and the action server for one set of settings."""
+ROLES = ("rasa", "actions", "worker")
 
-    def __init__(self, settings: Settings, model: Path, api_token: Optional[str] = None) -> None:
+
+class Assistant:
+    """The Rasa server and the action server for one set of settings, or one role of a cluster.
+
+    Args:
+        settings: the resolved settings.
+        model: the trained model (the Rasa server's).
+        api_token: Rasa's HTTP API token (generated when neither given nor configured).
+        role: None for one machine (Rasa and action server, the action server also doing the
+            background work); ``rasa``, ``actions`` or ``worker`` for one process of a cluster,
+            where a separate worker does the background work.
+    """
+
+    def __init__(self, settings: Settings, model: Path, api_token: Optional[str] = None, role: Optional[str] = None) -> None:
+        if role is not None and role not in ROLES:
+            raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+        if role is not None:
+            settings = settings.with_(worker_in_actions=False)
+        self.role = role
         self.settings = settings
         self.model = model
         self.api_token = api_token or settings.api_token or secrets.token_urlsafe(24)
@@ -123,6 +140,12 @@ class Assistant:
             f"{settings.rasa_url}/status?token={self.api_token}",
             logs / f"rasa-{settings.rasa_port}.log",
         )
+        self.worker = Process(
+            "worker",
+            [python, "-m", "bot.action_server.worker", "--port", str(settings.worker_port)],
+            f"http://{settings.host}:{settings.worker_port}/health",
+            logs / f"worker-{settings.worker_port}.log",
+        )
 
     def env(self) -> Dict[str, str]:
         """Environment of both children: the resolved settings, so they agree."""
@@ -143,8 +166,10 @@ class Assistant:
 
     @property
     def processes(self) -> List[Process]:
-        """Both servers, action server first (Rasa calls it)."""
-        return [self.actions, self.rasa]
+        """The processes of this role; without a role both servers, action server first (Rasa calls it)."""
+        if self.role is None:
+            return [self.actions, self.rasa]
+        return [{"rasa": self.rasa, "actions": self.actions, "worker": self.worker}[self.role]]
 
     def start(self) -> None:
         """Start both servers and wait until both are healthy.

@@ -13,4 +13,12 @@ if ! bash scripts/install-browser.sh; then
   fi
   echo "test: continuing without Chromium; the browser tests (tests/browser/) will skip" >&2
 fi
+# The cluster test (tests/cluster) puts Debian's nginx in front of the replicas; same rule.
+if ! bash scripts/install-nginx.sh; then
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "test: nginx is required in CI (scripts/install-nginx.sh failed)" >&2
+    exit 1
+  fi
+  echo "test: continuing without nginx; the cluster test (tests/cluster/) will skip" >&2
+fi
 exec .venv/bin/python -m pytest "$@"

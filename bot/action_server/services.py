@@ -88,7 +88,10 @@ class Services:
     other_teams: Optional[OtherTeamsFile] = None
 
     def background(self) -> Tuple[Any, ...]:
-        """What runs beside the action server: the ticket worker and the KB model warm-up."""
+        """What runs beside the action server: the ticket worker (unless a separate worker process
+        does that work, FRONTLINE_WORKER_IN_ACTIONS=false) and the KB model warm-up."""
+        if not self.settings.worker_in_actions:
+            return (KbWarmUp(self.kb_service),)
         return (self.worker, KbWarmUp(self.kb_service))
 
 

@@ -152,10 +152,29 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
         credentials = dict(credentials or {})
         contact = credentials.pop("support_contact", None) or DEFAULT_CONTACT
         origins = parse_origins(credentials.pop("cors_origins", None))
+        manager_url = str(credentials.pop("client_manager_url", None) or "").strip() or None
         channel = super().from_credentials(credentials)
         channel.support_contact = contact
         channel.cors_origins = origins
+        channel.client_manager_url = manager_url
         return channel
+
+    client_manager_url: Optional[str] = None
+
+    def _share_rooms(self) -> None:
+        """With FRONTLINE_SOCKET_MANAGER_URL, every Rasa server's socket.io rooms are shared through
+        Redis (python-socketio's AsyncRedisManager): an emit on one server (a bot reply pushed by
+        the HTTP API, an engineer's message) reaches the browser whose socket another server holds."""
+        if not self.client_manager_url or self.sio is None:
+            return
+        import socketio
+
+        # Rasa builds the AsyncServer itself; its manager is only used from the first connection
+        # on (``manager_initialized``), so it is replaced here, before any.
+        manager = socketio.AsyncRedisManager(self.client_manager_url)
+        self.sio.manager = manager
+        manager.set_server(self.sio)
+        self.sio.manager_initialized = False
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages not caused by a socket event (Rasa's HTTP API, handoffs)."""
@@ -173,6 +192,7 @@ class SocketIOChannel(GuardedChannelMixin, SocketIOInput):
             return SocketIOInput.blueprint(self, self._with_widget_output(handler))
 
         bp = self._guarded(make, on_new_message)
+        self._share_rooms()
         self._check_origin_on_connect()
         assert self.sio is not None
         sio = self.sio

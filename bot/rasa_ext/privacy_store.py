@@ -16,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy.redact import Redactor
-from bot.rasa_ext.stores import UrlSQLTrackerStore
+from bot.rasa_ext.stores import UrlSQLTrackerStore, fenced
 
 ERASE_ACTION = "action_privacy_erase"
 
@@ -65,6 +65,7 @@ class RedactingSQLTrackerStore(UrlSQLTrackerStore):
         Like the parent store, the write runs in a worker thread and a failure marks the turn
         (the user is told), so a locked database never stalls the server or loses a turn silently.
         """
+        fenced()
         await self.stream_events(tracker)
 
         async def write() -> None:

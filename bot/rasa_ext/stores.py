@@ -28,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
@@ -36,11 +36,22 @@ from sqlalchemy.engine import make_url
 
 from bot.db.tracker_events import SENDER_INDEX, ensure_sender_index
 from bot.rasa_ext import turn_health
+from bot.rasa_ext.redis_lock import DEFAULT_LEASE_SECONDS, RedisFifoLockStore, confirm_current_lease
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT = "10"
 _thread = threading.local()
 T = TypeVar("T")
+
+
+def fenced() -> None:
+    """Save fencing: fail the save of a turn whose lock lease ran out (the turn is marked, so the
+    user is asked to retry), rather than write over the tracker of the turn that took over."""
+    try:
+        confirm_current_lease()
+    except Exception:
+        turn_health.mark_store_failed()
+        raise
 
 
 class UrlSQLTrackerStore(SQLTrackerStore):
@@ -114,7 +125,11 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             await super().stream_events(tracker)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Publish to the event broker, then store the tracker's new events (in a worker thread)."""
+        """Publish to the event broker, then store the tracker's new events (in a worker thread).
+
+        A turn that lost its conversation's lock does not save (see :func:`fenced`).
+        """
+        fenced()
         await self.stream_events(tracker)
         await self._in_thread(lambda: SQLTrackerStore.save(self, tracker))
 
@@ -128,10 +143,17 @@ class UrlSQLTrackerStore(SQLTrackerStore):
 
 
 class UrlLockStore(LockStore):
-    """Lock store chosen by URL: ``memory`` (one server) or ``redis://host:port/db``."""
+    """Lock store chosen by URL: ``memory`` (one server) or ``redis://host:port/db`` (several).
+
+    With Redis it is :class:`bot.rasa_ext.redis_lock.RedisFifoLockStore`, not Rasa's
+    ``RedisLockStore``, which lets two servers run turns of one conversation at once
+    (RasaHQ/rasa#9213). ``lease_seconds`` (endpoints.yml, from FRONTLINE_LOCK_LEASE_SECONDS) is the
+    holder's lease.
+    """
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None) -> None:
         url = (endpoint_config.url if endpoint_config else None) or "memory"
+        kwargs = endpoint_config.kwargs if endpoint_config else {}
         self._inner: LockStore
         if url in ("memory", "in_memory"):
             self._inner = InMemoryLockStore()
@@ -141,14 +163,19 @@ class UrlLockStore(LockStore):
                 raise ValueError(
                     f"FRONTLINE_LOCK_STORE_URL={url!r}: expected 'memory' or a redis:// URL"
                 )
-            self._inner = RedisLockStore(
-                host=parsed.host or "localhost",
-                port=parsed.port or 6379,
-                db=int(parsed.database or 0),
-                password=parsed.password,
-                use_ssl=parsed.get_backend_name() == "rediss",
-            )
+            import redis
+
+            lease = float(kwargs.get("lease_seconds") or DEFAULT_LEASE_SECONDS)
+            self._inner = RedisFifoLockStore(redis.Redis.from_url(url, socket_timeout=10), lease_seconds=lease)
         super().__init__()
+
+    def lock(self, conversation_id: Text, lock_lifetime: float = 0, wait_time_in_seconds: float = 1) -> Any:
+        """The configured store's lock for ``conversation_id`` (an async context manager)."""
+        if isinstance(self._inner, RedisFifoLockStore):
+            return self._inner.lock(conversation_id)
+        if lock_lifetime:
+            return self._inner.lock(conversation_id, lock_lifetime, wait_time_in_seconds)
+        return self._inner.lock(conversation_id, wait_time_in_seconds=wait_time_in_seconds)
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         """Fetch the lock for ``conversation_id`` from the configured store."""

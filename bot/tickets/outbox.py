@@ -192,6 +192,10 @@ class OutboxStore:
             )
             .order_by(OutboxRow.id)
             .limit(limit)
+            # PostgreSQL: rows another dispatcher is claiming right now are skipped, not waited
+            # for (SQLite ignores it: one writer at a time anyway). The conditional update below
+            # still decides, so a row is claimed by one dispatcher only.
+            .with_for_update(skip_locked=True, of=OutboxRow)
         )
         claimed: List[OutboxEntry] = []
         with self._sessions.begin() as session:

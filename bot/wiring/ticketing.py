@@ -14,6 +14,7 @@ from typing import Any, Callable, List, Mapping, Optional, Sequence
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
+from bot.db.advisory import singleton
 from bot.db.repositories import TicketStore
 from bot.escalation import EscalationService
 from bot.handoff.calendar import SupportCalendarFile
@@ -120,12 +121,16 @@ def build_ticketing(
         outbox, sinks, clock, backoff=Backoff(base=settings.outbox_retry_seconds), max_attempts=settings.outbox_max_attempts
     )
     jobs: List[Any] = []
+    # Several workers may run: posting and retention run on one at a time (an advisory lock on
+    # PostgreSQL); the outbox claims each row for one dispatcher by itself (bot/tickets/outbox.py).
+    engine = sessions.kw["bind"]
     if desk is not None:  # first: someone is waiting in the chat for an engineer
-        jobs.append(("post waiting tickets", handoff.post_pending))
+        jobs.append(("post waiting tickets", singleton(engine, "post waiting tickets", handoff.post_pending)))
     if sinks:
         jobs.append(("ticket outbox", dispatcher.run_once))
     if settings.retention_days > 0:
-        jobs.append(("retention", RetentionJob(sessions, clock, settings.retention_days, settings.retention_tickets).run_if_due))
+        retention = RetentionJob(sessions, clock, settings.retention_days, settings.retention_tickets)
+        jobs.append(("retention", singleton(engine, "retention", retention.run_if_due)))
     return Ticketing(
         tickets=tickets,
         escalations=EscalationService(tickets, priority, clock, label_of),
