@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 INTENT_RANKING = "intent_ranking"
 #: Where MiniLMFeaturizer leaves per-sentence vectors (bot/rasa_ext/minilm.py, SENTENCE_VECTORS_KEY).
 SENTENCE_VECTORS_KEY = "minilm_sentence_vectors"
+#: Up to this many rows, probabilities are computed without BLAS (see EmbeddingHead.probabilities).
+SMALL_BATCH = 16
 #: Message key (never in the parse output) holding both opinions, for the weight sweep in bench/.
 PARTS_KEY = "embedding_head_parts"
 
@@ -219,6 +221,10 @@ class EmbeddingHead(GraphComponent):
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """The head's class probabilities for L2-normalised sentence vectors."""
         assert self.coef is not None and self.intercept is not None
+        if len(vectors) <= SMALL_BATCH:
+            # A parse is one row: numpy's BLAS matmul wakes its thread pool for it, which cost
+            # 0.5-2 ms per parse on the shared 2-core machine; einsum's plain loop takes ~6 us.
+            return softmax(np.einsum("ij,kj->ik", vectors, self.coef) + self.intercept)
         return softmax(vectors @ self.coef.T + self.intercept)
 
     def _sentence_head(self, message: Message, whole: np.ndarray, first: str) -> dict[str, float] | None:
