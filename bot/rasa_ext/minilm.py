@@ -10,7 +10,11 @@ things:
 - the sentence feature is the L2-normalised *mean* of the token embeddings (how
   all-MiniLM-L6-v2 was trained, see its ``1_Pooling/config.json``), not the ``[CLS]`` vector
   that Rasa uses for BERT models and that this model never learned to fill;
-- ``process`` featurises a list of messages in batches instead of one by one.
+- ``process`` featurises a list of messages in batches instead of one by one;
+- with ``sentence_vectors: true``, at inference a message whose (focus-tokenized) text spans two
+  or more sentences also gets one mean-pooled vector per sentence, embedded on its own, under
+  :data:`SENTENCE_VECTORS_KEY` (never in the parse output). ``EmbeddingHead`` reads them to score
+  a long message by its most telling sentence (see its module doc).
 
 The package carries ``model.safetensors`` (PyTorch layout); transformers loads it into
 ``TFBertModel`` without PyTorch installed.
@@ -27,6 +31,7 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.nlu.constants import SENTENCE_FEATURES, SEQUENCE_FEATURES
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
@@ -35,6 +40,8 @@ log = logging.getLogger(__name__)
 
 #: Longest input (word pieces, with [CLS]/[SEP]) the model was trained on.
 MAX_SEQUENCE_LENGTH = 256
+#: Message key (never in the parse output): per-sentence vectors of a multi-sentence message.
+SENTENCE_VECTORS_KEY = "minilm_sentence_vectors"
 
 
 def bundled_model_path() -> str:
@@ -78,6 +85,8 @@ class MiniLMFeaturizer(LanguageModelFeaturizer):
             # Banking77 10-shot 76% vs 80%: docs/benchmarks.md).
             "token_features": True,
             "batch_size": 64,
+            # Per-sentence vectors of multi-sentence messages at inference (for EmbeddingHead).
+            "sentence_vectors": False,
         }
 
     @classmethod
@@ -166,7 +175,44 @@ class MiniLMFeaturizer(LanguageModelFeaturizer):
                 docs = self._get_docs_for_batch(batch, attribute=attribute, inference_mode=True)
                 for message, doc in zip(batch, docs, strict=True):
                     self._set_lm_features(doc, message, attribute)
+        if self._config.get("sentence_vectors"):
+            self._add_sentence_vectors(messages)
         return messages
+
+    def _add_sentence_vectors(self, messages: List[Message]) -> None:
+        """Embed each sentence of multi-sentence messages alone (one batch for all of them)."""
+        from bot.rasa_ext.focus_tokenizer import sentence_spans
+
+        parts: List[Message] = []
+        owners: List[Message] = []
+        for message in messages:
+            text = message.get(TEXT)
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            if not text or len(tokens) < 2:
+                continue
+            # The tokens are what the tokenizer kept (FocusTokenizer drops courtesy sentences).
+            groups = [[t for t in tokens if start <= t.start < end] for start, end in sentence_spans(text)]
+            groups = [g for g in groups if g]
+            if len(groups) < 2:
+                continue
+            for group in groups:
+                part = Message(data={TEXT: text[group[0].start : group[-1].end]})
+                part.set(TOKENS_NAMES[TEXT], group)
+                parts.append(part)
+                owners.append(message)
+        if not parts:
+            return
+        size = int(self._config.get("batch_size") or 64)
+        vectors: List[np.ndarray] = []
+        for start in range(0, len(parts), size):
+            docs = self._get_docs_for_batch(parts[start : start + size], attribute=TEXT, inference_mode=True)
+            vectors.extend(np.asarray(doc[SENTENCE_FEATURES], dtype=np.float32).reshape(-1) for doc in docs)
+        by_owner: Dict[int, List[np.ndarray]] = {}
+        for owner, vector in zip(owners, vectors, strict=True):
+            by_owner.setdefault(id(owner), []).append(vector)
+        for message in messages:
+            if id(message) in by_owner:
+                message.set(SENTENCE_VECTORS_KEY, np.vstack(by_owner[id(message)]))
 
     def _set_lm_features(self, doc: Dict[Text, Any], message: Message, attribute: Text = TEXT) -> None:
         self.add_features_to_message(

@@ -68,3 +68,31 @@ def _sentence(featurizer, tokenizer, text: str) -> np.ndarray:  # type: ignore[n
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_each_sentence_of_a_long_message_gets_its_own_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.rasa_ext.focus_tokenizer import FocusTokenizer
+    from bot.rasa_ext.minilm import SENTENCE_VECTORS_KEY, MiniLMFeaturizer
+
+    context = ExecutionContext(graph_schema=None, node_name="minilm")  # type: ignore[arg-type]
+    featurizer = MiniLMFeaturizer({**MiniLMFeaturizer.get_default_config(), "sentence_vectors": True}, context)
+    tokenizer = FocusTokenizer.create(FocusTokenizer.get_default_config(), None, Resource("tok"), context)  # type: ignore[arg-type]
+    long = Message({TEXT: "Hi there, hope you're well. My colleagues see it too. My vpn keeps dropping. Thanks!"})
+    short = Message({TEXT: "my vpn keeps dropping"})
+    tokenizer.process([long, short])
+
+    featurizer.process([long, short])
+
+    vectors = long.get(SENTENCE_VECTORS_KEY)
+    assert vectors.shape == (2, 384)  # the two content sentences; courtesy was dropped by the tokenizer
+    alone = _sentence(featurizer, tokenizer, "My vpn keeps dropping.")
+    assert np.allclose(vectors[1], alone, atol=1e-3)
+    assert short.get(SENTENCE_VECTORS_KEY) is None
+    assert SENTENCE_VECTORS_KEY not in long.as_dict(only_output_properties=True)  # never in the parse output

@@ -12,7 +12,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.embedding_head import EmbeddingHead, combine
+from bot.rasa_ext.embedding_head import SENTENCE_VECTORS_KEY, EmbeddingHead, combine
 
 # Two well-separated clusters in a 4-d "sentence space".
 VPN = np.array([1.0, 0.1, 0.0, 0.0])
@@ -106,3 +106,45 @@ def test_weight_outside_zero_to_one_is_refused(storage: LocalModelStorage) -> No
     with pytest.raises(ValueError, match="between 0 and 1"):
         EmbeddingHead.create({**EmbeddingHead.get_default_config(), "weight": 1.5}, storage,
                              Resource("x"), context())
+
+
+def sentence_scoring(storage: LocalModelStorage, exclude: list[str]) -> EmbeddingHead:
+    resource = trained(storage, weight=1.0)
+    config = {**EmbeddingHead.get_default_config(), "weight": 1.0, "sentence_scoring": True,
+              "sentence_scoring_exclude": exclude}
+    return EmbeddingHead.load(config, storage, resource, context())
+
+
+def long_message(whole: np.ndarray, sentences: list[np.ndarray]) -> Message:
+    msg = message("Colleagues see it too. My vpn drops.", whole)
+    msg.set(SENTENCE_VECTORS_KEY, np.vstack(sentences))
+    return msg
+
+
+# A whole-message vector halfway between the topics, leaning to the printer.
+BLURRED = 0.55 * PRINTER + 0.45 * VPN
+
+
+def test_a_long_message_is_also_read_by_its_most_telling_sentence(storage: LocalModelStorage) -> None:
+    head = sentence_scoring(storage, exclude=[])
+    neutral = np.array([0.0, 1.0, 0.0, 1.0])  # a context sentence near neither topic
+    whole_only = head.process([diet_says(message("blurred", BLURRED), [("printer_issue", 0.5)])])[0]
+    msg = diet_says(long_message(BLURRED, [neutral, VPN]), [("printer_issue", 0.5)])
+    [out] = head.process([msg])
+    assert whole_only.get(INTENT)["name"] == "printer_issue"
+    assert out.get(INTENT)["name"] == "vpn_connection"
+
+
+def test_a_message_first_read_as_a_conversation_intent_is_not_rescored(storage: LocalModelStorage) -> None:
+    head = sentence_scoring(storage, exclude=["printer_issue"])  # here printer stands for e.g. ticket_status
+    msg = diet_says(long_message(BLURRED, [PRINTER, VPN]), [("printer_issue", 0.5)])
+    [out] = head.process([msg])
+    assert out.get(INTENT)["name"] == "printer_issue"
+
+
+def test_sentence_scoring_is_off_by_default(storage: LocalModelStorage) -> None:
+    resource = trained(storage, weight=1.0)
+    head = EmbeddingHead.load({**EmbeddingHead.get_default_config(), "weight": 1.0}, storage, resource, context())
+    msg = diet_says(long_message(BLURRED, [np.array([0.0, 1.0, 0.0, 1.0]), VPN]), [("printer_issue", 0.5)])
+    [out] = head.process([msg])
+    assert out.get(INTENT)["name"] == "printer_issue"
