@@ -133,7 +133,7 @@ class Assistant:
                 python, "-m", "rasa", "run", "--model", str(model),
                 "--endpoints", "endpoints.yml", "--credentials", str(self.credentials),
                 "--interface", settings.host, "--port", str(settings.rasa_port),
-                "--enable-api", "--auth-token", self.api_token,
+                "--enable-api", f"--auth-token={self.api_token}",
                 "--cors", *settings.cors_origins,
             ],
             # /status, not /: Rasa answers / even when it could not load a model.
