@@ -13,7 +13,15 @@ Here every change is one Lua script, so it is atomic in Redis, and the keys of c
 - ``p:{c}:seq`` — counter; ``INCR`` numbers the turns in the order they reach Redis;
 - ``p:{c}:queue`` — sorted set of waiting turns (member: a random token, score: its number);
 - ``p:{c}:beat`` — hash token → deadline (ms, Redis clock) until which that waiter counts as alive;
-- ``p:{c}:holder`` — the token of the turn that runs, set with ``PX`` (its lease).
+- ``p:{c}:holder`` — the token of the turn that runs, set with ``PX`` (its lease);
+- ``p:{c}:done`` — the highest client number (``seq``) of a turn that has run.
+
+Client order: a turn the client numbered (:mod:`bot.rasa_ext.turn_order`, e.g. REST's ``seq``)
+is queued by that number instead of its arrival, and it waits, while it is at the head, until
+the turn numbered one less has run, at most ``order_wait_seconds`` (a missing message must not
+block the conversation for ever). So a burst spread over several servers runs in the order the
+client sent it even when a busy server reads a request late. A conversation numbers all its
+messages or none; a new conversation starts at 1.
 
 A turn enqueues itself, then polls: it becomes the holder only when there is no holder and it
 is the oldest live waiter. While it holds the lock a thread of this process extends the lease
@@ -44,6 +52,8 @@ from typing import Any, AsyncGenerator, Dict, Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, LockStore
 
+from bot.rasa_ext import turn_order
+
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 15.0
@@ -51,19 +61,25 @@ DEFAULT_LEASE_SECONDS = 15.0
 #: longer than Rasa's action-server timeout (5 minutes).
 MAX_HOLD_SECONDS = 330.0
 POLL_SECONDS = 0.05
+#: How long a conversation remembers the client number of its last turn: a client that resumes
+#: after that waits at most ``order_wait_seconds`` once.
+DONE_MS = 24 * 3600 * 1000
 
 _NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 
-# KEYS: seq, queue, beat, holder. ARGV: token, waiter_ms, idle_ms. Returns the turn's number.
+# KEYS: seq, queue, beat, holder, done. ARGV: token, waiter_ms, idle_ms, client seq or ''.
+# Returns the turn's number (the client's, when it numbered the turn).
 _ENQUEUE = _NOW + """
-local n = redis.call('INCR', KEYS[1])
+local n
+if ARGV[4] ~= '' then n = tonumber(ARGV[4]) else n = redis.call('INCR', KEYS[1]) end
 redis.call('ZADD', KEYS[2], n, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[2]))
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return n
 """
 
-# KEYS: seq, queue, beat, holder. ARGV: token, lease_ms, waiter_ms, idle_ms.
+# KEYS: seq, queue, beat, holder, done. ARGV: token, lease_ms, waiter_ms, idle_ms, client seq or '',
+# '1' while the turn still waits for a missing earlier client number.
 # Returns 1 (holds the lock), 0 (keep waiting), -1 (no longer queued: dropped as dead).
 _TRY_ACQUIRE = _NOW + """
 local holder = redis.call('GET', KEYS[4])
@@ -75,6 +91,9 @@ if holder then return 0 end
 while true do
   local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   if head == ARGV[1] then
+    if ARGV[5] ~= '' and ARGV[6] == '1' and tonumber(ARGV[5]) > tonumber(redis.call('GET', KEYS[5]) or '0') + 1 then
+      return 0
+    end
     redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
     redis.call('ZREM', KEYS[2], ARGV[1])
     redis.call('HDEL', KEYS[3], ARGV[1])
@@ -105,9 +124,12 @@ for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return 1
 """
 
-# KEYS: seq, queue, beat, holder. ARGV: token.
+# KEYS: seq, queue, beat, holder, done. ARGV: token, client seq or '', done_ms.
 _RELEASE = """
 if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+if ARGV[2] ~= '' and tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[5]) or '0') then
+  redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[3])
+end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
@@ -129,6 +151,13 @@ class Lease:
     held: bool = False
     lost: bool = False
     held_since: float = 0.0
+    seq: Optional[int] = None
+    queued_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def seq_arg(self) -> str:
+        """The client's number as a script argument ('' when it gave none)."""
+        return "" if self.seq is None else str(self.seq)
 
 
 _current: contextvars.ContextVar[Optional["_Current"]] = contextvars.ContextVar("frontline_lease", default=None)
@@ -164,6 +193,8 @@ class RedisFifoLockStore(LockStore):
             same pace); only a waiter whose process is gone is dropped.
         poll_seconds: how often a waiting turn asks whether it is its turn.
         max_hold_seconds: the lease is no longer renewed after this long.
+        order_wait_seconds: how long a client-numbered turn waits for the turn numbered one
+            less (default: one lease, as long as a killed server's turn blocks anyway).
     """
 
     def __init__(
@@ -174,6 +205,7 @@ class RedisFifoLockStore(LockStore):
         waiter_seconds: Optional[float] = None,
         poll_seconds: float = POLL_SECONDS,
         max_hold_seconds: float = MAX_HOLD_SECONDS,
+        order_wait_seconds: Optional[float] = None,
     ) -> None:
         if lease_seconds <= 0:
             raise ValueError("lease_seconds must be positive")
@@ -184,6 +216,7 @@ class RedisFifoLockStore(LockStore):
         self.idle_ms = 2 * max(self.waiter_ms, self.lease_ms) + 60_000
         self.poll_seconds = poll_seconds
         self.max_hold_seconds = max_hold_seconds
+        self.order_wait_seconds = lease_seconds if order_wait_seconds is None else order_wait_seconds
         self.renew_every = lease_seconds / 5
         self._enqueue = client.register_script(_ENQUEUE)
         self._try = client.register_script(_TRY_ACQUIRE)
@@ -201,7 +234,7 @@ class RedisFifoLockStore(LockStore):
     def keys_of(self, conversation_id: str) -> tuple:
         """The conversation's keys (one hash tag, so they live on one Redis Cluster slot)."""
         base = f"{self.key_prefix}:{{{conversation_id}}}"
-        return (f"{base}:seq", f"{base}:queue", f"{base}:beat", f"{base}:holder")
+        return (f"{base}:seq", f"{base}:queue", f"{base}:beat", f"{base}:holder", f"{base}:done")
 
     @asynccontextmanager
     async def lock(
@@ -219,7 +252,7 @@ class RedisFifoLockStore(LockStore):
             LockError: the turn was dropped from the queue (its process froze for longer than
                 ``waiter_seconds``) or Redis failed.
         """
-        lease = self.enqueue(conversation_id)
+        lease = self.enqueue(conversation_id, turn_order.current())
         token = _current.set(_Current(self, lease))
         try:
             await self._wait_for_turn(lease)
@@ -228,11 +261,12 @@ class RedisFifoLockStore(LockStore):
             _current.reset(token)
             self.release(lease)
 
-    def enqueue(self, conversation_id: str) -> Lease:
-        """Join the conversation's queue (renewed by the thread from now on)."""
-        lease = Lease(conversation_id, self.keys_of(conversation_id))
+    def enqueue(self, conversation_id: str, seq: Optional[int] = None) -> Lease:
+        """Join the conversation's queue (renewed by the thread from now on), by the client's
+        number ``seq`` when it gave one, else by arrival."""
+        lease = Lease(conversation_id, self.keys_of(conversation_id), seq=seq)
         try:
-            lease.number = int(self._enqueue(keys=lease.keys, args=[lease.token, self.waiter_ms, self.idle_ms]))
+            lease.number = int(self._enqueue(keys=lease.keys, args=[lease.token, self.waiter_ms, self.idle_ms, lease.seq_arg]))
         except Exception as exc:
             raise LockError(f"lock store: could not queue a turn of {conversation_id!r}: {exc}") from exc
         self._track(lease)
@@ -244,7 +278,8 @@ class RedisFifoLockStore(LockStore):
         Raises:
             LockError: the turn is no longer queued (it was dropped as dead).
         """
-        result = int(self._try(keys=lease.keys, args=[lease.token, self.lease_ms, self.waiter_ms, self.idle_ms]))
+        patient = "1" if time.monotonic() - lease.queued_at < self.order_wait_seconds else "0"
+        result = int(self._try(keys=lease.keys, args=[lease.token, self.lease_ms, self.waiter_ms, self.idle_ms, lease.seq_arg, patient]))
         if result == -1:
             raise LockError(
                 f"lock store: turn {lease.number} of {lease.conversation_id!r} was dropped from the queue "
@@ -272,7 +307,7 @@ class RedisFifoLockStore(LockStore):
         with self._guard:
             self._leases.pop(lease.token, None)
         try:
-            self._release(keys=lease.keys, args=[lease.token])
+            self._release(keys=lease.keys, args=[lease.token, lease.seq_arg, DONE_MS])
         except Exception:  # the lease runs out by itself; the next turn waits at most that long
             log.exception("lock store: could not release a lock of %s", lease.conversation_id)
 

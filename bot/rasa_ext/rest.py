@@ -10,6 +10,9 @@ Here:
 - the body must be a JSON object with a string ``sender`` and a string ``message`` (400 with a
   clear error otherwise);
 - the conversation is ``rest:<sender>``; client metadata and ``input_channel`` are ignored;
+- an optional ``seq`` (a positive integer the client increases with every message of the
+  conversation) makes several Rasa servers run a burst's turns in the client's order
+  (:mod:`bot.rasa_ext.turn_order`);
 - per-IP rate limits answer 429; the per-conversation checks (length, rate, empty message)
   answer as the bot (:mod:`bot.security.gate`).
 """
@@ -25,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.rasa_ext import turn_order
 from bot.security.identity import rest_conversation, trusted_metadata, valid_raw_sender
 from bot.security.runtime import ServerSecurity
 
@@ -76,11 +80,18 @@ def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blue
             return error(400, "'sender' is required: a string of 1-128 printable characters without '/' naming the conversation")
         if not isinstance(text, str):
             return error(400, f"'message' is required and must be a string, got {type(text).__name__ if text is not None else 'nothing'}")
+        seq = body.get("seq")
+        if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq < 2**53):
+            return error(400, "'seq' is optional and must be a positive integer, one more for every message of the conversation")
         if not security.per_ip.hit(client_ip(request)):
             return error(429, "too many messages from this address; wait a minute and try again")
         collector = CollectingOutputChannel()
         metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
-        await handle(UserMessage(text, collector, rest_conversation(sender), input_channel="rest", metadata=metadata))
+        numbered = turn_order.begin(seq)
+        try:
+            await handle(UserMessage(text, collector, rest_conversation(sender), input_channel="rest", metadata=metadata))
+        finally:
+            turn_order.end(numbered)
         return response.json(collector.messages)
 
     return bp

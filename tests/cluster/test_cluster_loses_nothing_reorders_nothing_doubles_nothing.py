@@ -33,10 +33,11 @@ pytestmark = pytest.mark.cluster
 USERS = int(os.environ.get("FRONTLINE_CLUSTER_USERS", "30"))
 TURNS = int(os.environ.get("FRONTLINE_CLUSTER_TURNS", "12"))
 BURST = 5
-# Seconds between a burst's messages. Order is decided where a turn reaches the Redis lock; a
-# replica whose event loop is busy (NLU runs on it) reads a request late, so two messages sent
-# 0.25 s apart to two replicas were seen reordered on this loaded 2-core machine; 1 s was not.
-STAGGER = float(os.environ.get("FRONTLINE_CLUSTER_STAGGER", "1.0"))
+# Seconds between a burst's messages: all five are in flight at once. Arrival order at the lock
+# means nothing then (a replica whose event loop is busy with NLU reads a request late; without
+# client numbers, messages sent 0.25-1 s apart were seen reordered at 30 users), so every
+# message carries the client's number (REST `seq`) and the lock runs turns in that order.
+STAGGER = float(os.environ.get("FRONTLINE_CLUSTER_STAGGER", "0.05"))
 # The lock lease: turns longer than it (many, under this load) keep their lock only by renewal.
 # At 2 s one turn in 36 lost its lease while two clusters shared the 2 cores, and save fencing
 # failed it (the user was asked to retry): correct, but not what this test is about.
@@ -100,8 +101,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         drop_database(running.settings.database_url)
 
 
-def post(url: str, token: str, sender: str, text: str, timeout: float = 240) -> Tuple[int, List[Dict[str, Any]]]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
+def post(url: str, token: str, sender: str, text: str, seq: int, timeout: float = 240) -> Tuple[int, List[Dict[str, Any]]]:
+    body = json.dumps({"sender": sender, "message": text, "seq": seq}).encode()
     req = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body,
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
@@ -130,8 +131,8 @@ def run_user(cluster: Cluster, user: int, results: Dict[str, Any]) -> None:
     token = cluster.settings.rest_token or ""
     lock = threading.Lock()
 
-    def send(text: str) -> None:
-        status, messages = post(cluster.url, token, sender, text)
+    def send(text: str, seq: int) -> None:
+        status, messages = post(cluster.url, token, sender, text, seq)
         with lock:
             replies.append((text, status, messages))
 
@@ -142,7 +143,7 @@ def run_user(cluster: Cluster, user: int, results: Dict[str, Any]) -> None:
 
         for text in burst:
             sent.append(text)
-            thread = threading.Thread(target=send, args=(text,))
+            thread = threading.Thread(target=send, args=(text, len(sent)))
             thread.start()
             threads.append(thread)
             time.sleep(STAGGER)

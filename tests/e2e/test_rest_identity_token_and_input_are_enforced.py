@@ -66,6 +66,9 @@ def test_rest_needs_its_token(bot: Bot) -> None:
     (b'{"sender": "e2e-bad", "message": {"text": "hi"}}', "must be a string"),
     (b'{"sender": "e2e-bad"}', "'message' is required"),
     (b'{"sender": ["x"], "message": "hi"}', "'sender' is required"),
+    (b'{"sender": "e2e-bad", "message": "hi", "seq": "1"}', "'seq' is optional and must be a positive integer"),
+    (b'{"sender": "e2e-bad", "message": "hi", "seq": 0}', "'seq' is optional and must be a positive integer"),
+    (b'{"sender": "e2e-bad", "message": "hi", "seq": true}', "'seq' is optional and must be a positive integer"),
 ])
 def test_malformed_bodies_get_a_400_with_a_clear_error(bot: Bot, body: bytes, fragment: str) -> None:
     status, answer = post(bot, body)

@@ -217,3 +217,58 @@ def test_the_same_load_on_the_fifo_store_neither_overlaps_nor_fails(client: Any,
     spans.sort()
     assert len(spans) == 15
     assert all(start >= end for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
+
+
+async def numbered_turn(lock_store: RedisFifoLockStore, log: List[int], seq: int) -> None:
+    from bot.rasa_ext import turn_order
+
+    token = turn_order.begin(seq)
+    try:
+        async with lock_store.lock("conv"):
+            log.append(seq)
+            await asyncio.sleep(0.01)
+    finally:
+        turn_order.end(token)
+
+
+def test_client_numbered_turns_run_in_the_clients_order_whatever_order_they_reach_redis(client: Any, prefix: str) -> None:
+    servers = [store(client, prefix), store(client, prefix)]
+    log: List[int] = []
+
+    async def main() -> None:
+        tasks = []
+        for seq in (2, 1, 5, 3, 4):  # a busy server read 1 late, 5 overtook 3 and 4
+            tasks.append(asyncio.ensure_future(numbered_turn(servers[seq % 2], log, seq)))
+            await asyncio.sleep(0.02)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    assert log == [1, 2, 3, 4, 5]
+
+
+def test_a_missing_client_number_holds_later_turns_only_for_the_order_wait(client: Any, prefix: str) -> None:
+    server = store(client, prefix, order_wait_seconds=0.5)
+    log: List[int] = []
+
+    async def main() -> float:
+        await numbered_turn(server, log, 1)
+        started = time.monotonic()
+        await numbered_turn(server, log, 3)  # 2 never arrives (the client gave up on it)
+        return time.monotonic() - started
+
+    waited = asyncio.run(main())
+    assert log == [1, 3]
+    assert 0.4 <= waited < 5
+
+
+def test_an_unnumbered_conversation_is_not_held_back_by_client_order(client: Any, prefix: str) -> None:
+    server = store(client, prefix, order_wait_seconds=30)
+    log: List[Tuple[str, int]] = []
+
+    async def main() -> float:
+        started = time.monotonic()
+        await asyncio.gather(*(turn(server, log, n, 0.01) for n in range(3)))
+        return time.monotonic() - started
+
+    assert asyncio.run(main()) < 10
+    assert_serial_in_order(log, 3)
