@@ -137,7 +137,10 @@ class PrivacyService:
                 session.execute(
                     update(TicketRow)
                     .where(TicketRow.id.in_(ticket_ids))
-                    .values(requester_id=token, requester_name=None, requester_email=None, contact_route=None, conversation_id=token, summary=ERASED_SUMMARY, details={})
+                    .values(
+                        requester_id=token, requester_name=None, requester_email=None, contact_route=None,
+                        conversation_id=token, summary=ERASED_SUMMARY, details={},
+                    )
                 )
                 out["ticket_events"] = session.execute(
                     update(TicketEventRow).where(TicketEventRow.ticket_id.in_(ticket_ids)).values(body="", data={})
