@@ -61,7 +61,7 @@ async def answer_aside(
         if phone is None and email is None:
             dispatcher.utter_message(text=NO_NUMBER)
         elif here is not None:
-            save_contact(services, here, requester_of(tracker).id, phone=phone, email=email)
+            await save_contact(services, here, requester_of(tracker).id, phone=phone, email=email)
             dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{here.reference}** so the engineer can reach you there.")
         else:
             if state is not None:

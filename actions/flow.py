@@ -66,8 +66,8 @@ class ActionFlow(FrontlineAction):
             contact = remembered_contact(esc.answers)
             if opened is not None and contact:
                 # A number given mid-flow ("call me on …") goes onto the ticket it was meant for.
-                await asyncio.to_thread(
-                    save_contact, self.services, opened.ticket, requester_of(tracker).id,
+                await save_contact(
+                    self.services, opened.ticket, requester_of(tracker).id,
                     phone=contact.get("phone"), email=contact.get("email"),
                 )
         for ended in result.ended:

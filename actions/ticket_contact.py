@@ -1,11 +1,14 @@
 """Asks about a person's ticket that change it: "mark it urgent" and "call me on …".
 
 Both record what happened as a ticket event the engineer sees (the priority change with the
-person's own words; the contact number), and both say so honestly when there is no ticket.
+person's own words; that a contact route was given), and both say so honestly when there is no
+ticket. The contact route itself is stored on the ticket (``contact_route``), which the privacy
+layer leaves readable, so the engineer can really use it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -94,7 +97,7 @@ class ActionGivePhone(TicketAction):
             ticket = conversation_ticket(self, tracker)
             if ticket is None:
                 return []
-        save_contact(self.services, ticket, requester_of(tracker).id, phone=phone, email=email)
+        await save_contact(self.services, ticket, requester_of(tracker).id, phone=phone, email=email)
         dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{ticket.reference}** so the engineer can reach you there.")
         return []
 
@@ -118,10 +121,18 @@ def shown_contact(phone: Optional[str], email: Optional[str]) -> str:
     return f"the number ending {mask_phone(phone)[-3:]}" if phone else str(email)
 
 
-def save_contact(services: Services, ticket: Ticket, requester_id: str, *, phone: Optional[str] = None, email: Optional[str] = None) -> None:
-    """Put the person's contact route on ``ticket`` as an event the engineer sees."""
-    route = {"phone": phone} if phone else {"email": email}
-    services.tickets.add_event(
-        ticket.id, "message", requester_id,
-        f"Contact the requester on {phone or email}", {"source": "user", "contact": route},
+async def save_contact(services: Services, ticket: Ticket, requester_id: str, *, phone: Optional[str] = None, email: Optional[str] = None) -> None:
+    """Put the person's contact route on ``ticket`` where the engineer reads it.
+
+    The route goes to the ticket's ``contact_route`` (not redacted: the person gave it to be
+    contacted on); the timeline event only says there is one, as events are redacted. A desk
+    message already posted is updated so it shows the route.
+    """
+    route = phone or email
+    if not route:
+        return
+    updated = await asyncio.to_thread(
+        services.tickets.set_contact_route, ticket.id, route, requester_id,
+        "The requester gave a contact route (see the ticket).",
     )
+    await services.handoff.refresh_desk(updated)

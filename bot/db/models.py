@@ -132,6 +132,10 @@ class TicketRow(Base):
     # The requester's verified e-mail (Slack profile, verified widget identity), lower-case: links
     # their tickets across channels. Personal data: exported, erased and purged with the ticket.
     requester_email = Column(String(254), nullable=True)
+    # A contact route (phone number or e-mail) the person explicitly gave to be contacted on
+    # ("call me on …"). Kept out of the redacted columns on purpose: the engineer must read it.
+    # Personal data: exported, erased and purged with the ticket; never logged.
+    contact_route = Column(String(254), nullable=True)
     channel = Column(String(32), nullable=False)
     conversation_id = Column(String(255), nullable=False)
     summary = Column(Text, nullable=False)

@@ -128,6 +128,8 @@ class Ticket:
         updated_at: time of the last change or event (aware UTC).
         resolved_at: when it was last resolved/closed, or None while open.
         requester_email: the requester's verified e-mail (lower-case), if known.
+        contact_route: a phone number or e-mail the requester gave to be contacted on, if any
+            (not redacted: the engineer reads it on the ticket).
     """
 
     id: int
@@ -147,6 +149,7 @@ class Ticket:
     updated_at: datetime
     resolved_at: Optional[datetime]
     requester_email: Optional[str] = None
+    contact_route: Optional[str] = None
 
     @property
     def is_open(self) -> bool:
@@ -230,6 +233,7 @@ def _ticket(row: TicketRow) -> Ticket:
         updated_at=row.updated_at,
         resolved_at=row.resolved_at,
         requester_email=row.requester_email,
+        contact_route=row.contact_route,
     )
 
 
@@ -629,6 +633,46 @@ class TicketStore:
                 actor=actor,
                 body=body,
                 data={"from": previous, "to": status},
+                created_at=now,
+            )
+            session.add(event)
+            self._recorded(session, row, event)
+            return _ticket(row)
+
+    def set_contact_route(self, ticket_id: int, route: str, actor: str, body: str = "") -> Ticket:
+        """Store the contact route the requester gave to be contacted on and record a ``message`` event.
+
+        The route goes to ``tickets.contact_route``, which the privacy layer does not redact (the
+        person gave it so the engineer can reach them); the event is the timeline's entry and is
+        redacted like every event, so ``body`` should not need the route to make sense.
+
+        Args:
+            ticket_id: the ticket's database id.
+            route: the phone number or e-mail address, as given (surrounding space stripped).
+            actor: who gave it (the requester).
+            body: the timeline's words for it.
+
+        Returns:
+            The updated ticket.
+
+        Raises:
+            ValueError: for an empty route or one longer than 254 characters.
+            TicketNotFound: if there is no such ticket.
+        """
+        route = route.strip()
+        if not route or len(route) > 254:
+            raise ValueError("contact route must be 1 to 254 characters")
+        now = self._now()
+        with self._session_factory.begin() as session:
+            self._lock(session, ticket_id, now)
+            row = session.get(TicketRow, ticket_id, populate_existing=True)
+            row.contact_route = route
+            event = TicketEventRow(
+                ticket_id=ticket_id,
+                kind="message",
+                actor=actor,
+                body=body,
+                data={"source": "user", "contact_route": True},
                 created_at=now,
             )
             session.add(event)

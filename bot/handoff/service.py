@@ -347,6 +347,15 @@ class HandoffService:
             self._spawn(self.desk.post_note(ticket, handoff, f"The user rated this conversation {rating}/5 {stars}"))
         return RatingResult(True, f"Thanks for rating {ticket.reference}: {rating}/5.", ticket)
 
+    async def refresh_desk(self, ticket: Ticket) -> None:
+        """Update the ticket's desk message if it is posted (e.g. after a contact route was added).
+
+        Errors are logged, not raised: the person's reply does not depend on Slack.
+        """
+        handoff = await asyncio.to_thread(self.handoffs.for_ticket, ticket.id)
+        if handoff is not None:
+            await self._update_desk(ticket, handoff)
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _load(self, ticket_id: int) -> "tuple[Optional[Handoff], Optional[Ticket]]":

@@ -96,7 +96,7 @@ class PrivacyService:
 
         Open tickets are closed first (a status event), the person's conversations, flow runs,
         knowledge-base answers and Slack thread records are deleted, tickets are kept for the
-        team's statistics but anonymised (requester and their e-mail, summary, details, every event's text), and
+        team's statistics but anonymised (requester, their e-mail and contact route, summary, details, every event's text), and
         each ticket gets an erasure note that the outbox delivers to external ticket systems.
         ``also`` names more ids of the same person (the chat passes its conversation id).
         """
@@ -137,7 +137,10 @@ class PrivacyService:
                 session.execute(
                     update(TicketRow)
                     .where(TicketRow.id.in_(ticket_ids))
-                    .values(requester_id=token, requester_name=None, requester_email=None, conversation_id=token, summary=ERASED_SUMMARY, details={})
+                    .values(
+                        requester_id=token, requester_name=None, requester_email=None, contact_route=None,
+                        conversation_id=token, summary=ERASED_SUMMARY, details={},
+                    )
                 )
                 out["ticket_events"] = session.execute(
                     update(TicketEventRow).where(TicketEventRow.ticket_id.in_(ticket_ids)).values(body="", data={})

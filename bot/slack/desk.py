@@ -84,14 +84,16 @@ def ticket_blocks(ticket: Ticket, handoff: Handoff) -> List[Block]:
         Block Kit blocks.
     """
     mark = PRIORITY_MARK.get(ticket.priority, "")
-    requester = ticket.requester_name or ticket.requester_id
+    requester = escape(ticket.requester_name or ticket.requester_id)
+    if ticket.contact_route:  # the route the person gave to be contacted on (docs/privacy.md)
+        requester += f"\nContact: {escape(ticket.contact_route)}"
     blocks: List[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(
             f"{mark} {ticket.reference} · {ticket.category.replace('_', ' ')} · {ticket.priority}".strip(), 150
         )}},
         {"type": "section", "text": {"type": "mrkdwn", "text": _clip(escape(ticket.summary), MAX_SECTION)}},
         {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*Requester*\n{escape(requester)} (via {escape(ticket.channel)})"},
+            {"type": "mrkdwn", "text": f"*Requester*\n{requester} (via {escape(ticket.channel)})"},
             {"type": "mrkdwn", "text": f"*Team*\n{escape(ticket.team)}"},
         ]},
     ]

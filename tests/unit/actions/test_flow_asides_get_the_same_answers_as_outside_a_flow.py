@@ -83,9 +83,11 @@ def test_a_number_given_mid_flow_is_masked_remembered_and_put_on_the_ticket_when
 
 
 def phone_events(world: World, ticket_id: int) -> int:
-    """Contact events carrying a phone route (the stored number itself is masked by the privacy
-    policy in config/privacy.yml, as for numbers given outside a flow)."""
-    return sum(1 for e in world.ticketing.tickets.list_events(ticket_id) if e.data and "phone" in (e.data.get("contact") or {}))
+    """Contact-route events on the ticket, checking the number itself is on the ticket (its
+    ``contact_route``, readable by the engineer; the events are redacted by config/privacy.yml)."""
+    tickets = world.ticketing.tickets
+    assert tickets.get(ticket_id).contact_route == "+44 7700 900456"
+    return sum(1 for e in tickets.list_events(ticket_id) if e.data and e.data.get("contact_route"))
 
 
 def test_a_number_given_mid_flow_with_an_open_ticket_goes_straight_onto_it(tmp_path: Path) -> None:

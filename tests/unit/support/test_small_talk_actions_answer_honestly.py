@@ -191,7 +191,8 @@ def test_call_me_on_saves_the_number_to_the_ticket_and_masks_it_in_the_reply(wor
     [reply] = run(ActionGivePhone(world), tracker("call me on 07700 900123", "give_phone", entities=entities))
     assert "ending 123" in reply and "07700 900123" not in reply and ticket.reference in reply
     event = world.tickets.list_events(ticket.id)[-1]
-    assert event.kind == "message" and event.data["contact"] == {"phone": "07700 900123"}
+    assert event.kind == "message" and event.data["contact_route"] is True
+    assert world.tickets.get(ticket.id).contact_route == "07700 900123"
 
 
 def test_call_me_without_a_number_asks_for_one(world) -> None:
@@ -223,4 +224,5 @@ def test_a_bare_phone_number_nlu_did_not_understand_still_goes_onto_the_ticket(w
     ticket = open_ticket(world)
     [reply] = run(ActionClarify(world), tracker("07700 900321", "nlu_fallback"))
     assert "ending 321" in reply
-    assert world.tickets.list_events(ticket.id)[-1].data["contact"] == {"phone": "07700 900321"}
+    assert world.tickets.list_events(ticket.id)[-1].data["contact_route"] is True
+    assert world.tickets.get(ticket.id).contact_route == "07700 900321"
