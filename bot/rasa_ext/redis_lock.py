@@ -18,8 +18,8 @@ Here every change is one Lua script, so it is atomic in Redis, and the keys of c
 
 Client order: a turn the client numbered (:mod:`bot.rasa_ext.turn_order`, e.g. REST's ``seq``)
 is queued by that number instead of its arrival, and it waits, while it is at the head, until
-the turn numbered one less has run, at most ``order_wait_seconds`` (a missing message must not
-block the conversation for ever). So a burst spread over several servers runs in the order the
+the turn numbered one less has run, at most ``order_wait_seconds`` counted from the moment
+nothing else holds it back (a missing message must not block the conversation for ever). So a burst spread over several servers runs in the order the
 client sent it even when a busy server reads a request late. A conversation numbers all its
 messages or none; a new conversation starts at 1.
 
@@ -80,7 +80,8 @@ return n
 
 # KEYS: seq, queue, beat, holder, done. ARGV: token, lease_ms, waiter_ms, idle_ms, client seq or '',
 # '1' while the turn still waits for a missing earlier client number.
-# Returns 1 (holds the lock), 0 (keep waiting), -1 (no longer queued: dropped as dead).
+# Returns 1 (holds the lock), 0 (keep waiting), 2 (first in line, but an earlier client number has
+# not run yet), -1 (no longer queued: dropped as dead).
 _TRY_ACQUIRE = _NOW + """
 local holder = redis.call('GET', KEYS[4])
 if holder == ARGV[1] then return 1 end
@@ -92,7 +93,7 @@ while true do
   local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   if head == ARGV[1] then
     if ARGV[5] ~= '' and ARGV[6] == '1' and tonumber(ARGV[5]) > tonumber(redis.call('GET', KEYS[5]) or '0') + 1 then
-      return 0
+      return 2
     end
     redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
     redis.call('ZREM', KEYS[2], ARGV[1])
@@ -152,7 +153,8 @@ class Lease:
     lost: bool = False
     held_since: float = 0.0
     seq: Optional[int] = None
-    queued_at: float = field(default_factory=time.monotonic)
+    #: Since when the turn has been first in line, free to run but for a missing earlier number.
+    gap_since: Optional[float] = None
 
     @property
     def seq_arg(self) -> str:
@@ -193,8 +195,9 @@ class RedisFifoLockStore(LockStore):
             same pace); only a waiter whose process is gone is dropped.
         poll_seconds: how often a waiting turn asks whether it is its turn.
         max_hold_seconds: the lease is no longer renewed after this long.
-        order_wait_seconds: how long a client-numbered turn waits for the turn numbered one
-            less (default: one lease, as long as a killed server's turn blocks anyway).
+        order_wait_seconds: how long a client-numbered turn that is first in line, with nobody
+            holding the conversation, waits for the missing turn numbered one less (default: two
+            leases; that turn may still be in a busy server's accept queue).
     """
 
     def __init__(
@@ -216,7 +219,7 @@ class RedisFifoLockStore(LockStore):
         self.idle_ms = 2 * max(self.waiter_ms, self.lease_ms) + 60_000
         self.poll_seconds = poll_seconds
         self.max_hold_seconds = max_hold_seconds
-        self.order_wait_seconds = lease_seconds if order_wait_seconds is None else order_wait_seconds
+        self.order_wait_seconds = 2 * lease_seconds if order_wait_seconds is None else order_wait_seconds
         self.renew_every = lease_seconds / 5
         self._enqueue = client.register_script(_ENQUEUE)
         self._try = client.register_script(_TRY_ACQUIRE)
@@ -278,13 +281,18 @@ class RedisFifoLockStore(LockStore):
         Raises:
             LockError: the turn is no longer queued (it was dropped as dead).
         """
-        patient = "1" if time.monotonic() - lease.queued_at < self.order_wait_seconds else "0"
+        now = time.monotonic()
+        patient = "1" if lease.gap_since is None or now - lease.gap_since < self.order_wait_seconds else "0"
         result = int(self._try(keys=lease.keys, args=[lease.token, self.lease_ms, self.waiter_ms, self.idle_ms, lease.seq_arg, patient]))
         if result == -1:
             raise LockError(
                 f"lock store: turn {lease.number} of {lease.conversation_id!r} was dropped from the queue "
                 "(not renewed for longer than the waiter deadline)"
             )
+        if result == 2:
+            lease.gap_since = lease.gap_since if lease.gap_since is not None else now
+            return False
+        lease.gap_since = None
         if result == 1 and not lease.held:
             lease.held, lease.held_since = True, time.monotonic()
         return lease.held

@@ -200,8 +200,10 @@ def build_cluster(work: Path, extra_env: Dict[str, str], endpoints: Optional[Pat
     rasa_ports = [free_port(), free_port()]
     action_ports = [free_port(), free_port()]
     for port in rasa_ports:
-        # Rasa reaches the action servers through nginx (FRONTLINE_ACTIONS_URL is host:actions_port).
-        replica = Assistant(base.with_(rasa_port=port, actions_port=actions_port), model, api_token, role="rasa")
+        # Rasa reaches the action servers through nginx's actions_port. FRONTLINE_ACTIONS_URL is a
+        # setting of its own (resolved once from host and port when loaded), so it is set here too.
+        actions_url = f"http://127.0.0.1:{actions_port}/webhook"
+        replica = Assistant(base.with_(rasa_port=port, actions_port=actions_port, actions_url=actions_url), model, api_token, role="rasa")
         if endpoints is not None:
             replica.rasa.command[replica.rasa.command.index("endpoints.yml")] = str(endpoints)
         replica.rasa.log_path = work / f"rasa-{port}.log"

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
@@ -42,6 +43,7 @@ STAGGER = float(os.environ.get("FRONTLINE_CLUSTER_STAGGER", "0.05"))
 # At 2 s one turn in 36 lost its lease while two clusters shared the 2 cores, and save fencing
 # failed it (the user was asked to retry): correct, but not what this test is about.
 LEASE = os.environ.get("FRONTLINE_CLUSTER_LEASE", "5")
+RUN = uuid.uuid4().hex[:8]
 SAYINGS = ("hi", "my vpn keeps dropping", "what can you do", "thanks", "my laptop is slow", "ok")
 
 
@@ -125,7 +127,9 @@ def user_texts(url: str, token: str, sender: str) -> List[str]:
 
 def run_user(cluster: Cluster, user: int, results: Dict[str, Any]) -> None:
     """One user: TURNS messages in bursts of BURST, each burst sent without waiting for replies."""
-    sender = f"cluster-user-{user}"
+    # New senders every run: Redis outlives the run's database, and the lock remembers the last
+    # client number of a conversation for a day.
+    sender = f"cluster-user-{RUN}-{user}"
     sent: List[str] = []
     replies: List[Tuple[str, int, List[Dict[str, Any]]]] = []
     token = cluster.settings.rest_token or ""
