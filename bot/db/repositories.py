@@ -357,6 +357,14 @@ class TicketStore:
         for hook in self._event_hooks:
             hook(session, ticket, event)
 
+    def _append(
+        self, session: Session, ticket: TicketRow, kind: str, actor: str, body: str, data: Dict[str, Any], now: datetime
+    ) -> None:
+        """Add an event of ``ticket`` to the session, flush it and run the event hooks."""
+        event = TicketEventRow(ticket_id=ticket.id, kind=kind, actor=actor, body=body, data=data, created_at=now)
+        session.add(event)
+        self._recorded(session, ticket, event)
+
     def _now(self) -> datetime:
         """Return the clock's current time in UTC."""
         return _aware_utc("clock()", self._clock())
@@ -425,16 +433,7 @@ class TicketStore:
             session.add(row)
             session.flush()
             row.reference = reference_for(row.id)
-            event = TicketEventRow(
-                ticket_id=row.id,
-                kind="created",
-                actor=actor,
-                body=summary,
-                data={"priority": priority, "team": team, "category": category},
-                created_at=now,
-            )
-            session.add(event)
-            self._recorded(session, row, event)
+            self._append(session, row, "created", actor, summary, {"priority": priority, "team": team, "category": category}, now)
             return _ticket(row)
 
     def get(self, ticket_id: int) -> Optional[Ticket]:
@@ -627,16 +626,7 @@ class TicketStore:
                     row.resolved_at = now
             else:
                 row.resolved_at = None
-            event = TicketEventRow(
-                ticket_id=ticket_id,
-                kind="status_changed",
-                actor=actor,
-                body=body,
-                data={"from": previous, "to": status},
-                created_at=now,
-            )
-            session.add(event)
-            self._recorded(session, row, event)
+            self._append(session, row, "status_changed", actor, body, {"from": previous, "to": status}, now)
             return _ticket(row)
 
     def set_contact_route(self, ticket_id: int, route: str, actor: str, body: str = "") -> Ticket:
@@ -667,16 +657,7 @@ class TicketStore:
             self._lock(session, ticket_id, now)
             row = session.get(TicketRow, ticket_id, populate_existing=True)
             row.contact_route = route
-            event = TicketEventRow(
-                ticket_id=ticket_id,
-                kind="message",
-                actor=actor,
-                body=body,
-                data={"source": "user", "contact_route": True},
-                created_at=now,
-            )
-            session.add(event)
-            self._recorded(session, row, event)
+            self._append(session, row, "message", actor, body, {"source": "user", "contact_route": True}, now)
             return _ticket(row)
 
     def set_priority(self, ticket_id: int, priority: str, actor: str, body: str = "") -> Ticket:
@@ -709,16 +690,7 @@ class TicketStore:
                 return _ticket(row)
             row.priority = priority
             row.updated_at = now
-            event = TicketEventRow(
-                ticket_id=ticket_id,
-                kind="note",
-                actor=actor,
-                body=body,
-                data={"priority": {"from": previous, "to": priority}},
-                created_at=now,
-            )
-            session.add(event)
-            self._recorded(session, row, event)
+            self._append(session, row, "note", actor, body, {"priority": {"from": previous, "to": priority}}, now)
             return _ticket(row)
 
     def assign(self, ticket_id: int, assignee: Optional[str], actor: str) -> Ticket:
@@ -744,14 +716,5 @@ class TicketStore:
                 return _ticket(row)
             row.assignee = assignee
             row.updated_at = now
-            event = TicketEventRow(
-                ticket_id=ticket_id,
-                kind="assigned",
-                actor=actor,
-                body="",
-                data={"from": previous, "to": assignee},
-                created_at=now,
-            )
-            session.add(event)
-            self._recorded(session, row, event)
+            self._append(session, row, "assigned", actor, "", {"from": previous, "to": assignee}, now)
             return _ticket(row)
