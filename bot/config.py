@@ -230,15 +230,22 @@ def _ticket_webhook_secret(name: str, raw: Optional[str], done: Mapping[str, Any
     return raw or None
 
 
-def _outbox_retry_seconds(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
-    text = raw or "5"
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise ValueError(f"{name}={text!r}: expected seconds greater than 0, e.g. 5")
-    return value
+def _seconds(default: str, *, at_least: float = 0.0, zero_ok: bool = False) -> Parser:
+    """Seconds of at least ``at_least``; 0 only where ``zero_ok`` (e.g. "no cache")."""
+    def parse(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
+        text = (raw or "").strip() or default
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if zero_ok and value == 0:
+            return 0.0
+        if not (value >= at_least and value > 0):
+            floor = f"of at least {at_least:g}" if at_least > 0 else "greater than 0"
+            raise ValueError(f"{name}={text!r}: expected seconds {floor}{' (or 0)' if zero_ok else ''}, e.g. {default}")
+        return value
+
+    return parse
 
 
 def _outbox_max_attempts(name: str, raw: Optional[str], done: Mapping[str, Any]) -> int:
@@ -260,15 +267,6 @@ def _event_broker_url(name: str, raw: Optional[str], done: Mapping[str, Any]) ->
     if text and not re.match(r"^amqps?://[^/\s]+", text):
         raise ValueError(f"{name}: expected an amqp:// or amqps:// URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
     return text or None
-def _lock_lease_seconds(name: str, raw: Optional[str], done: Mapping[str, Any]) -> float:
-    text = (raw or "15").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value >= 1:
-        raise ValueError(f"{name}={text!r}: expected seconds of at least 1, e.g. 15")
-    return value
 
 
 def _rasa_api_url(name: str, raw: Optional[str], done: Mapping[str, Any]) -> str:
@@ -384,7 +382,7 @@ class Settings:
         "FRONTLINE_EVENT_BROKER_QUEUE", _text("frontline_events"), "frontline_events",
         "RabbitMQ queue (durable, bound to Rasa's fanout exchange) the event broker publishes to.")
     lock_lease_seconds: float = setting(
-        "FRONTLINE_LOCK_LEASE_SECONDS", _lock_lease_seconds, "15",
+        "FRONTLINE_LOCK_LEASE_SECONDS", _seconds("15", at_least=1), "15",
         "Redis lock store: a turn's lease on its conversation, renewed while the turn runs; a killed Rasa server's "
         "conversations wait this long before the next turn proceeds.")
     socket_manager_url: Optional[str] = setting(
@@ -427,7 +425,16 @@ class Settings:
         "Troubleshooting flow files (re-read on change, no restart).")
     status_file: Path = setting(
         "FRONTLINE_STATUS_FILE", _project_path("status/services.yml"), "status/services.yml",
-        "Service status page used by flow checks.")
+        "Service statuses for the flows' check_service_status (ops edit it during an incident; the fallback when FRONTLINE_STATUS_URL is set).")
+    status_url: Optional[str] = setting(
+        "FRONTLINE_STATUS_URL", _optional(strip=True), "unset",
+        "Read service statuses from this status page instead (Statuspage's /api/v2/components.json format; docs/flows.md).")
+    status_timeout: float = setting(
+        "FRONTLINE_STATUS_TIMEOUT", _seconds("5"), "5",
+        "Seconds to wait for the status page before answering from FRONTLINE_STATUS_FILE.")
+    status_cache_seconds: float = setting(
+        "FRONTLINE_STATUS_CACHE_SECONDS", _seconds("30", zero_ok=True), "30",
+        "How long one reading of the status page is reused (0: read it on every check).")
     support_contact: str = setting(
         "FRONTLINE_SUPPORT_CONTACT", _text("the IT service desk (it-support@example.com, ext. 4357)"),
         "the IT service desk (it-support@example.com, ext. 4357)",
@@ -497,7 +504,7 @@ class Settings:
         "FRONTLINE_TICKET_SINKS", _words(""), "none",
         "Extra ticket sinks: space-separated dotted class paths (e.g. `mycompany.jira.JiraSink`), see docs/handoff.md.")
     outbox_retry_seconds: float = setting(
-        "FRONTLINE_OUTBOX_RETRY_SECONDS", _outbox_retry_seconds, "5",
+        "FRONTLINE_OUTBOX_RETRY_SECONDS", _seconds("5"), "5",
         "First retry delay of a failed ticket delivery; doubles per attempt (with jitter) up to an hour.")
     outbox_max_attempts: int = setting(
         "FRONTLINE_OUTBOX_MAX_ATTEMPTS", _outbox_max_attempts, "12",

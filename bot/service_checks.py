@@ -1,5 +1,6 @@
 """`frontline doctor`'s checks of the services a cluster uses: the Redis lock store, the
-RabbitMQ event broker, the action server, and the tracker-store index in the database.
+RabbitMQ event broker, the action server, the status page, and the tracker-store index in the
+database.
 
 Each check runs only when its service is configured (a Redis lock store URL, a broker URL, an
 action server URL set explicitly), says what it found without any password, and says how to
@@ -134,6 +135,25 @@ def tracker_index(settings: Settings) -> Check:
     return Check("tracker index", True, "events.sender_id indexed")
 
 
+def status_page(settings: Settings) -> Check:
+    """The status page (FRONTLINE_STATUS_URL) answers within its time-out with a components list."""
+    from bot.flows.runtime.status_page import fetch_url, parse_components
+
+    url = settings.status_url
+    if not url:
+        return Check("status page", True, f"off: statuses from {settings.status_file.name} (FRONTLINE_STATUS_URL unset)")
+    try:
+        statuses = parse_components(fetch_url(url, settings.status_timeout))
+    except ValueError as exc:
+        return Check("status page", False, f"{where(url)} is not a components list: {exc}",
+                     "Point FRONTLINE_STATUS_URL at the page's /api/v2/components.json (docs/flows.md, \"Service status from your status page\").")
+    except Exception as exc:  # noqa: BLE001 - urllib raises many kinds; the class name says which
+        return Check("status page", False, f"{where(url)} did not answer within {settings.status_timeout:g}s ({exc.__class__.__name__})",
+                     "Check the URL and that this host may reach it, or raise FRONTLINE_STATUS_TIMEOUT; until then the flows read the status file.")
+    return Check("status page", True, f"{where(url)} lists {len(statuses)} components")
+
+
 def service_checks(settings: Settings) -> List[Callable[[], Check]]:
     """The cluster services' checks, in the order the doctor prints them."""
-    return [lambda: lock_store(settings), lambda: event_broker(settings), lambda: action_server(settings)]
+    return [lambda: lock_store(settings), lambda: event_broker(settings), lambda: action_server(settings),
+            lambda: status_page(settings)]

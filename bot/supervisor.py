@@ -171,6 +171,11 @@ class Assistant:
             return [self.actions, self.rasa]
         return [{"rasa": self.rasa, "actions": self.actions, "worker": self.worker}[self.role]]
 
+    def prepare(self) -> None:
+        """Write the files the processes read at start (the Slack channel's credentials)."""
+        if self.settings.slack_enabled and self.role in (None, "rasa"):
+            write_runtime_credentials(self.settings, self.settings.project_dir / "credentials.yml")
+
     def start(self) -> None:
         """Start both servers and wait until both are healthy.
 
@@ -179,8 +184,7 @@ class Assistant:
                 stopped and the message includes the failing server's log tail.
         """
         env = self.env()
-        if self.settings.slack_enabled:
-            write_runtime_credentials(self.settings, self.settings.project_dir / "credentials.yml")
+        self.prepare()
         for proc in self.processes:
             proc.start(env, self.settings.project_dir)
         deadline = time.monotonic() + self.settings.startup_timeout

@@ -16,6 +16,7 @@ from bot.db.repositories import FlowRunStore, TicketStore
 from bot.escalation import EscalationService
 from bot.flows.loading.repository import FlowRepository
 from bot.flows.runtime.checks import default_checks
+from bot.flows.runtime.status_page import StatusPageCheck
 from bot.flows.runtime.engine import FlowEngine
 from bot.handoff.service import HandoffService
 from bot.insights.digest import digest_job
@@ -115,6 +116,12 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         clock=clock,
         hours=ticketing.calendar,
     )
+    if settings.status_url:
+        # The status page answers check_service_status; the file stays its fallback.
+        checks.register("check_service_status", StatusPageCheck(
+            settings.status_url, fallback=checks.get("check_service_status") or (lambda args: "operational"),
+            timeout=settings.status_timeout, cache_seconds=settings.status_cache_seconds,
+        ))
     return Services(
         settings=settings,
         clock=clock,

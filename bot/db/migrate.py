@@ -15,8 +15,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from bot.db.advisory import lock_key
 from bot.db.engine import describe_url, error_reason, make_engine
 from bot.db.models import metadata
 
@@ -118,6 +120,10 @@ def upgrade(url: str, revision: str = "head") -> None:
         raise _unavailable(url, exc) from exc
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Workers of a cluster start together and each migrates: one at a time, so the
+                # others wait (until its transaction ends) and then find the schema at head.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key("migrations")})
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except (OSError, SQLAlchemyError) as exc:

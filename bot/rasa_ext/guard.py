@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.rasa_ext import turn_health
+from bot.rasa_ext import turn_health, turn_order
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,10 @@ def no_silent_bot(
         health, token = turn_health.begin()
         try:
             await on_new_message(message)
+        except turn_order.RepeatedTurn:
+            # Delivered twice; the turn ran the first time. The channel answers with its replies.
+            counter.discard()
+            return
         except Exception:  # the guard exists precisely for the unexpected
             log.exception("handling a message from sender %s failed", message.sender_id)
         finally:

@@ -11,8 +11,9 @@ Here:
   clear error otherwise);
 - the conversation is ``rest:<sender>``; client metadata and ``input_channel`` are ignored;
 - an optional ``seq`` (a positive integer the client increases with every message of the
-  conversation) makes several Rasa servers run a burst's turns in the client's order
-  (:mod:`bot.rasa_ext.turn_order`);
+  conversation) makes several Rasa servers run a burst's turns in the client's order, and a
+  message delivered twice with the same number run once: the second delivery gets the first
+  one's replies (:mod:`bot.rasa_ext.turn_order`);
 - per-IP rate limits answer 429; the per-conversation checks (length, rate, empty message)
   answer as the bot (:mod:`bot.security.gate`).
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Iterable, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -47,6 +48,44 @@ def client_ip(request: Request) -> str:
 def error(status: int, message: str) -> HTTPResponse:
     """A JSON error the client can act on."""
     return response.json({"error": message}, status=status)
+
+
+def replies_of(events: Iterable[Dict[str, Any]], message_id: str, recipient: str) -> List[Dict[str, Any]]:
+    """What the bot answered to the user event ``message_id``, as the REST channel sends it.
+
+    Args:
+        events: the tracker's events as dicts (``tracker.current_state(EventVerbosity.ALL)``).
+        message_id: the user event's id.
+        recipient: the conversation, the messages' ``recipient_id``.
+    """
+    replies: List[Dict[str, Any]] = []
+    inside = False
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            if inside:
+                break
+            inside = event.get("message_id") == message_id
+        elif inside and kind == "bot":
+            data = event.get("data") or {}
+            message: Dict[str, Any] = {"recipient_id": recipient}
+            if event.get("text"):
+                message["text"] = event["text"]
+            for key in ("buttons", "image", "attachment", "custom"):
+                if data.get(key):
+                    message[key] = data[key]
+            replies.append(message)
+    return replies
+
+
+async def replies_again(request: Request, conversation: str, message_id: str) -> List[Dict[str, Any]]:
+    """The replies the first delivery of a repeated message got, read from the tracker."""
+    from rasa.shared.core.trackers import EventVerbosity
+
+    tracker = await request.app.ctx.agent.tracker_store.retrieve(conversation)
+    events = tracker.current_state(EventVerbosity.ALL)["events"] if tracker is not None else []
+    log.info("a repeated delivery of turn %s was answered from the tracker, not run again", message_id)
+    return replies_of(events, message_id, conversation)
 
 
 def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blueprint:
@@ -87,11 +126,16 @@ def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blue
             return error(429, "too many messages from this address; wait a minute and try again")
         collector = CollectingOutputChannel()
         metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
+        conversation = rest_conversation(sender)
         numbered = turn_order.begin(seq)
+        turn = turn_order.current_turn()
         try:
-            await handle(UserMessage(text, collector, rest_conversation(sender), input_channel="rest", metadata=metadata))
+            await handle(UserMessage(text, collector, conversation, input_channel="rest", metadata=metadata,
+                                     message_id=turn.message_id if turn else None))
         finally:
             turn_order.end(numbered)
+        if turn is not None and turn.repeated:
+            return response.json(await replies_again(request, conversation, turn.message_id))
         return response.json(collector.messages)
 
     return bp

@@ -35,7 +35,7 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
 from bot.db.tracker_events import SENDER_INDEX, ensure_sender_index
-from bot.rasa_ext import turn_health
+from bot.rasa_ext import turn_health, turn_order
 from bot.rasa_ext.redis_lock import DEFAULT_LEASE_SECONDS, RedisFifoLockStore, confirm_current_lease
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,16 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         await self._in_thread(lambda: SQLTrackerStore.save(self, tracker))
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        """The conversation's tracker (in a worker thread)."""
-        return await self._in_thread(lambda: SQLTrackerStore.retrieve(self, sender_id))
+        """The conversation's tracker (in a worker thread).
+
+        Raises:
+            turn_order.RepeatedTurn: the client-numbered turn being handled is already in it
+                (the message was delivered twice); the channel answers with its saved replies.
+        """
+        tracker = await self._in_thread(lambda: SQLTrackerStore.retrieve(self, sender_id))
+        if tracker is not None:
+            turn_order.check_not_repeated(tracker.events)
+        return tracker
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         """The conversation's tracker across sessions (in a worker thread)."""

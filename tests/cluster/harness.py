@@ -1,5 +1,5 @@
 """A Frontline cluster on this machine: nginx (round robin) in front of two Rasa servers and two
-action servers, plus one worker, on a fresh PostgreSQL database, Redis locks and shared
+action servers, plus two workers (background work must happen once however many run), on a fresh PostgreSQL database, Redis locks and shared
 socket.io rooms. Each piece is a process started the way `frontline run --role …` starts it
 (bot/supervisor.py); nginx runs from a config written into the run's directory.
 """
@@ -105,7 +105,7 @@ class Cluster:
     api_token: str
     rasa: List[Assistant] = field(default_factory=list)
     actions: List[Assistant] = field(default_factory=list)
-    worker: Optional[Assistant] = None
+    workers: List[Assistant] = field(default_factory=list)
     nginx: Optional[subprocess.Popen] = None
     rasa_port: int = 0
 
@@ -115,7 +115,7 @@ class Cluster:
 
     @property
     def processes(self) -> List[Process]:
-        return [a.processes[0] for a in [*self.actions, *([self.worker] if self.worker else []), *self.rasa]]
+        return [a.processes[0] for a in [*self.actions, *self.workers, *self.rasa]]
 
     def wait_healthy(self, procs: List[Process], timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -131,12 +131,10 @@ class Cluster:
             time.sleep(0.5)
 
     def start(self, timeout: float = 600) -> None:
-        env = {}
-        for part in [*self.actions, self.worker]:
-            assert part is not None
-            env = part.env()
-            part.processes[0].start(env, ROOT)
+        for part in [*self.actions, *self.workers]:
+            part.processes[0].start(part.env(), ROOT)
         for replica in self.rasa:
+            replica.prepare()
             replica.processes[0].start(replica.env(), ROOT)
         self.wait_healthy(self.processes, timeout)
         self.nginx = subprocess.Popen(
@@ -212,8 +210,10 @@ def build_cluster(work: Path, extra_env: Dict[str, str], endpoints: Optional[Pat
         server = Assistant(base.with_(actions_port=port), model, api_token, role="actions")
         server.actions.log_path = work / f"actions-{port}.log"
         cluster.actions.append(server)
-    cluster.worker = Assistant(base.with_(worker_port=free_port()), model, api_token, role="worker")
-    cluster.worker.worker.log_path = work / "worker.log"
+    for index in range(2):
+        worker = Assistant(base.with_(worker_port=free_port()), model, api_token, role="worker")
+        worker.worker.log_path = work / f"worker-{index}.log"
+        cluster.workers.append(worker)
     (work / "nginx.conf").write_text(NGINX_CONF.format(
         # As root nginx's workers would run as nobody, who cannot enter pytest's private tmp dir.
         user="user root;" if os.geteuid() == 0 else "",

@@ -35,7 +35,16 @@ _STATUS_WORDS = {
     "outage": "outage",
     "down": "outage",
     "major_outage": "outage",
+    # Atlassian Statuspage's component statuses (bot/flows/runtime/status_page.py)
+    "degraded_performance": "degraded",
+    "under_maintenance": "degraded",
 }
+
+
+def status_word(raw: Any) -> str:
+    """One of SERVICE_STATUSES for a status as ops or a status page write it; unknown → operational."""
+    word = str(raw or "").strip().casefold().replace(" ", "_")
+    return _STATUS_WORDS.get(word, "operational")
 
 
 class CheckRegistry:
@@ -131,8 +140,7 @@ class ServiceStatusCheck:
         wanted = str(args.get("service") or "").strip().casefold()
         for service, status in data.items():
             if str(service).strip().casefold() == wanted:
-                word = str(status or "").strip().casefold().replace(" ", "_")
-                return _STATUS_WORDS.get(word, "operational")
+                return status_word(status)
         return "operational"
 
 
