@@ -14,7 +14,8 @@ Here:
   conversation) makes several Rasa servers run a burst's turns in the client's order
   (:mod:`bot.rasa_ext.turn_order`);
 - per-IP rate limits answer 429; the per-conversation checks (length, rate, empty message)
-  answer as the bot (:mod:`bot.security.gate`).
+  answer as the bot (:mod:`bot.security.gate`);
+- a bot message is one message in the reply, paragraphs and all (:class:`WholeMessageCollector`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,20 @@ from bot.security.runtime import ServerSecurity
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class WholeMessageCollector(CollectingOutputChannel):
+    """Rasa's collecting output, except that a text message stays one message.
+
+    Rasa cuts every text at blank lines into separate messages, so an article with its title,
+    passage and link arrived as four, and the turn's messages merged into two
+    (:func:`bot.adapters.rasa_sdk.compose_turn`) came apart again. Slack and the widget show a
+    message's paragraphs in one bubble too.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Collect ``text`` as one message."""
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
 EXAMPLE = '{"sender": "alice", "message": "my vpn keeps dropping"}'
 
 
@@ -85,7 +100,7 @@ def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blue
             return error(400, "'seq' is optional and must be a positive integer, one more for every message of the conversation")
         if not security.per_ip.hit(client_ip(request)):
             return error(429, "too many messages from this address; wait a minute and try again")
-        collector = CollectingOutputChannel()
+        collector = WholeMessageCollector()
         metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
         numbered = turn_order.begin(seq)
         try:
