@@ -7,31 +7,30 @@ we were: …" after it. The support-chat asks get the same real answers as outsi
 - "how long will it take?": the open ticket's promise, or — no ticket yet — when the team the
   flow's ticket would go to aims to answer (``config/teams.yml`` targets in support hours);
 - "is there a phone number?": the desk's number and hours;
-- "call me on …": saved to the open ticket, or remembered in the flow's answers
-  (:data:`CONTACT_ANSWER`) and put on the ticket if the flow escalates. The reply masks it.
+- "call me on …": saved to the open ticket, or — no ticket yet — kept in ``pending_contacts``
+  (:mod:`bot.tickets.pending_contact`; not in the flow state, which the tracker store redacts)
+  and put on the ticket when one is opened (:func:`actions.escalate.open_ticket`). The reply
+  masks it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.support_chat import ActionAskPhone, conversation_ticket, ticket_eta
-from actions.ticket_contact import NO_NUMBER, contact_in, save_contact, shown_contact
+from actions.escalate import save_contact
+from actions.ticket_contact import NO_NUMBER, contact_in, shown_contact
 from actions.tickets import ActionTicketAddInfo, ActionTicketStatus, TicketAction
 from bot.action_server.services import Services
 from bot.adapters.rasa_sdk import channel_of, requester_of
 from bot.db.repositories import Ticket
 
-#: The flow answer holding a contact route given mid-flow before any ticket existed.
-CONTACT_ANSWER = "contact_route"
-
-
 async def answer_aside(
     services: Services, aside: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
-    state: Optional[Dict[str, Any]] = None,
 ) -> List[Dict[Text, Any]]:
     """Answer ``aside`` (``{"kind", "reference", "team", "priority"}``) and return its events.
 
@@ -41,8 +40,6 @@ async def answer_aside(
         dispatcher: where the answer goes.
         tracker: the conversation.
         domain: Rasa's domain.
-        state: the new flow state; a contact route with no ticket to go on is remembered in its
-            answers.
     """
     kind = aside.get("kind")
     if kind == "ticket_status":
@@ -64,8 +61,7 @@ async def answer_aside(
             await save_contact(services, here, requester_of(tracker).id, phone=phone, email=email)
             dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{here.reference}** so the engineer can reach you there.")
         else:
-            if state is not None:
-                state.setdefault("answers", {})[CONTACT_ANSWER] = {"phone": phone} if phone else {"email": email}
+            await asyncio.to_thread(services.pending_contacts.remember, tracker.sender_id, str(phone or email))
             dispatcher.utter_message(text=(
                 f"Thanks — I've noted {shown_contact(phone, email)}. If this needs an engineer, it goes on the "
                 "ticket so they can reach you there."
@@ -82,11 +78,3 @@ def _eta_if_escalated(services: Services, aside: Dict[str, Any], tracker: Tracke
     team = str(aside.get("team") or "service-desk")
     priority = str(aside.get("priority") or "normal")
     return promises.if_escalated(team, priority, services.clock(), channel_of(tracker)).text
-
-
-def remembered_contact(answers: Dict[str, Any]) -> Dict[str, Optional[str]]:
-    """The contact route remembered in a flow's answers: ``{"phone": …}`` / ``{"email": …}`` or ``{}``."""
-    route = answers.get(CONTACT_ANSWER)
-    if not isinstance(route, dict):
-        return {}
-    return {key: str(route[key]) for key in ("phone", "email") if route.get(key)}

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.action_server.services import Services
+from bot.adapters.rasa_sdk import compose_turn
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,15 @@ class FrontlineAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        """Run ``handle``; on any error log it and tell the user honestly what to do next."""
+        """Run ``handle``; on any error log it and tell the user honestly what to do next.
+
+        The turn's messages are shaped once here (:func:`bot.adapters.rasa_sdk.compose_turn`):
+        at most two where the content allows, no link twice.
+        """
         try:
-            return await self.handle(dispatcher, tracker, domain)
+            events = await self.handle(dispatcher, tracker, domain)
+            dispatcher.messages[:] = compose_turn(dispatcher.messages)
+            return events
         except Exception:
             log.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
             dispatcher.messages.clear()  # half-sent answers would only confuse

@@ -11,12 +11,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
-from actions.asides import answer_aside, remembered_contact
+from actions.asides import answer_aside
 from actions.escalate import open_ticket
-from actions.ticket_contact import save_contact
-from bot.adapters.rasa_sdk import channel_of, dispatch, requester_of, user_turn
+from bot.adapters.rasa_sdk import channel_of, dispatch, user_turn
 from bot.contract import FLOW_LAST_SLOT, FLOW_STATE_SLOT, human_button
-from bot.flows.runtime.compose import compact
 
 
 class ActionFlow(FrontlineAction):
@@ -50,8 +48,8 @@ class ActionFlow(FrontlineAction):
             return []
         events: List[Dict[Text, Any]] = []
         if result.aside is not None:
-            events.extend(await answer_aside(self.services, result.aside, dispatcher, tracker, domain, state=result.state))
-        dispatch(dispatcher, compact(result.messages))
+            events.extend(await answer_aside(self.services, result.aside, dispatcher, tracker, domain))
+        dispatch(dispatcher, result.messages)  # shaped with the rest of the turn in FrontlineAction.run
         events.append(SlotSet(FLOW_STATE_SLOT, result.state))
 
         ticket_id: Optional[int] = None
@@ -63,13 +61,6 @@ class ActionFlow(FrontlineAction):
                 summary=esc.summary, reason=esc.reason, answers=esc.answers, trail=esc.trail,
             )
             ticket_id = opened.ticket.id if opened is not None else None
-            contact = remembered_contact(esc.answers)
-            if opened is not None and contact:
-                # A number given mid-flow ("call me on …") goes onto the ticket it was meant for.
-                await save_contact(
-                    self.services, opened.ticket, requester_of(tracker).id,
-                    phone=contact.get("phone"), email=contact.get("email"),
-                )
         for ended in result.ended:
             await asyncio.to_thread(
                 self.services.flow_runs.record,

@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import FrontlineAction
-from bot.adapters.rasa_sdk import action_before_latest_message, channel_of, latest_entities
+from bot.adapters.rasa_sdk import action_before_latest_message, channel_of, established, latest_entities
 from bot.contract import (
     AFFIRM_INTENT,
     DENY_INTENT,
@@ -33,7 +33,7 @@ from bot.contract import (
     kb_feedback_payload,
 )
 from bot.kb.model import KbAnswer, KbHit
-from bot.kb.service import excerpt
+from bot.kb.service import excerpt, fitted
 from bot.kb.topics import flow_buttons
 from bot.action_server.services import Services
 
@@ -60,6 +60,14 @@ def answer_text(hit: KbHit) -> str:
 async def in_thread(func: Callable[..., T], *args: Any) -> T:
     """Run blocking work (search, database) off the event loop."""
     return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+
+
+async def kb_answer(services: Services, tracker: Tracker, query: str) -> KbAnswer:
+    """The knowledge base's answer to ``query``, fitted to the platform and application the
+    conversation established (the ``os`` and ``app_name`` slots): the Mac user is not shown
+    Windows steps (:func:`bot.kb.service.fitted`)."""
+    answer = await in_thread(services.kb_service.answer, query)
+    return fitted(answer, established(tracker))
 
 
 async def show_answer(
@@ -112,7 +120,7 @@ async def answer_from_kb(
         The events to return when an article was shown, or None when nothing reached the
         confidence threshold (nothing is sent then).
     """
-    answer = await in_thread(services.kb_service.answer, query)
+    answer = await kb_answer(services, tracker, query)
     if not answer.found or answer.best is None:
         return None
     return await show_answer(services, dispatcher, tracker, answer, answer.best, list(answer.alternatives))
@@ -131,7 +139,7 @@ class ActionKbAnswer(FrontlineAction):
         if slug:
             return await self._show_article(dispatcher, tracker, slug)
         query = (tracker.latest_message or {}).get("text") or ""
-        answer = await in_thread(self.services.kb_service.answer, query)
+        answer = await kb_answer(self.services, tracker, query)
         if answer.found and answer.best is not None:
             return await show_answer(
                 self.services, dispatcher, tracker, answer, answer.best, list(answer.alternatives)

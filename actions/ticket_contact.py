@@ -8,7 +8,6 @@ layer leaves readable, so the engineer can really use it.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -16,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.support_chat import conversation_ticket
-from bot.action_server.services import Services
+from actions.escalate import save_contact
 from actions.tickets import TicketAction, reference_in, request_human
 from bot.adapters.rasa_sdk import requester_of
 from bot.db.models import TICKET_PRIORITIES
@@ -119,20 +118,3 @@ def contact_in(tracker: Tracker) -> Tuple[Optional[str], Optional[str]]:
 def shown_contact(phone: Optional[str], email: Optional[str]) -> str:
     """How a contact route is repeated back: a phone masked to its last three digits."""
     return f"the number ending {mask_phone(phone)[-3:]}" if phone else str(email)
-
-
-async def save_contact(services: Services, ticket: Ticket, requester_id: str, *, phone: Optional[str] = None, email: Optional[str] = None) -> None:
-    """Put the person's contact route on ``ticket`` where the engineer reads it.
-
-    The route goes to the ticket's ``contact_route`` (not redacted: the person gave it to be
-    contacted on); the timeline event only says there is one, as events are redacted. A desk
-    message already posted is updated so it shows the route.
-    """
-    route = phone or email
-    if not route:
-        return
-    updated = await asyncio.to_thread(
-        services.tickets.set_contact_route, ticket.id, route, requester_id,
-        "The requester gave a contact route (see the ticket).",
-    )
-    await services.handoff.refresh_desk(updated)

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, Tuple
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.repositories import FlowRunStore, TicketStore
+from bot.tickets.pending_contact import PendingContactStore
 from bot.escalation import EscalationService
 from bot.flows.loading.repository import FlowRepository
 from bot.flows.runtime.checks import default_checks
@@ -63,6 +64,7 @@ class Services:
         tickets: the ticket store (priority changes and contact details added from the chat).
         handoffs: live handoffs by ticket (who is working on it).
         calendar: the support hours.
+        pending_contacts: contact routes given before any ticket existed, waiting for the ticket.
         promises: "expect a reply by …" from the teams' response targets.
         teams: config/teams.yml (targets, the desk's phone, flows that ask for a contact route).
         other_teams: config/other_teams.yml (HR, facilities, finance).
@@ -82,6 +84,7 @@ class Services:
     tickets: TicketStore
     handoffs: HandoffStore
     calendar: SupportCalendarFile
+    pending_contacts: PendingContactStore
     promises: Optional[ReplyPromises] = None
     ticket_limits: Optional[TicketLimits] = None
     privacy: Optional[PrivacyService] = None
@@ -137,6 +140,7 @@ def build_services(settings: Settings, clock: Clock = utc_now) -> Services:
         tickets=ticketing.tickets,
         handoffs=ticketing.handoffs,
         calendar=ticketing.calendar,
+        pending_contacts=PendingContactStore(sessions, clock),
         promises=ticketing.promises,
         ticket_limits=build_ticket_limits(settings.lock_store_url, settings.tickets_per_hour),
         privacy=PrivacyService(sessions, ticketing.tickets, build_redactor(settings), clock),

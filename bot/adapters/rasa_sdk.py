@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import ENTITY_SLOTS, FLOW_ANSWER_ENTITY, FLOW_LAST_SLOT, intent_payload
 from bot.flows.model.turns import BotMessage, UserTurn
+from bot.flows.runtime.compose import compact
 from bot.security.identity import requester
 from bot.tickets.requester import Requester
 
@@ -43,6 +44,15 @@ def earlier_messages(tracker: Tracker, limit: int = HISTORY_LIMIT) -> List[str]:
     return [t for t in texts if t and not t.startswith("/")][-limit:]
 
 
+def established(tracker: Tracker) -> Dict[str, str]:
+    """What the conversation established about the person's set-up: the entity slots
+    (``os``, ``app_name``, …, :data:`bot.contract.ENTITY_SLOTS`), the latest message's entities
+    over them."""
+    found = {name: str(tracker.get_slot(name)) for name in ENTITY_SLOTS if tracker.get_slot(name)}
+    found.update({name: value for name, value in latest_entities(tracker).items() if name in ENTITY_SLOTS})
+    return found
+
+
 def user_turn(tracker: Tracker) -> UserTurn:
     """The latest user message as the flow engine sees it."""
     message = tracker.latest_message or {}
@@ -74,6 +84,39 @@ def dispatch(dispatcher: CollectingDispatcher, messages: Iterable[BotMessage]) -
             text = f"{text}\n[{message.link.get('title') or message.link.get('url')}]({message.link.get('url')})"
         extra = {"articles": list(message.articles)} if message.articles else {}
         dispatcher.utter_message(text=text, buttons=list(message.buttons) or None, image=message.image, **extra)
+
+
+#: Keys of a dispatcher message that :func:`compose_turn` can merge; a message with anything
+#: else set (an image, an attachment, a custom payload, a domain response) stays as it is.
+_PLAIN_KEYS = frozenset({"text", "buttons", "articles"})
+
+
+def compose_turn(messages: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """One turn's dispatcher messages shaped for the person (:func:`bot.flows.runtime.compose.compact`).
+
+    Every action's output passes here once (``FrontlineAction.run``), so the messages of all the
+    parts of a turn (an aside's answer, the flow's steps, the ticket's handoff message) are
+    merged together: plain texts fold into the next message until two are left, buttons stay
+    on the message they came with, and a link is shown once per turn.
+    """
+    items: List[Union[BotMessage, Dict[str, Any]]] = [_plain(m) or m for m in messages]
+    shaped = compact(items, counts=lambda m: bool(m.get("text") or m.get("response")))
+    out: List[Dict[str, Any]] = []
+    for item in shaped:
+        if isinstance(item, BotMessage):
+            dispatch_one = CollectingDispatcher()
+            dispatch(dispatch_one, [item])
+            out.extend(dispatch_one.messages)
+        else:
+            out.append(item)
+    return out
+
+
+def _plain(message: Dict[str, Any]) -> Optional[BotMessage]:
+    """``message`` as a :class:`BotMessage` when it is text (with buttons, KB articles) only."""
+    if not message.get("text") or any(value for key, value in message.items() if key not in _PLAIN_KEYS):
+        return None
+    return BotMessage(text=str(message["text"]), buttons=list(message.get("buttons") or []), articles=list(message.get("articles") or []))
 
 
 def transcript(tracker: Tracker, limit: int = 50) -> List[Dict[str, Any]]:

@@ -464,3 +464,19 @@ class PrivacyAuditRow(Base):
     via = Column(String(16), nullable=False)
     counts = Column(JSON, nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
+
+
+class PendingContactRow(Base):
+    """A contact route a person gave in a conversation before any ticket existed ("call me on …"
+    in the middle of a flow), kept until the conversation's ticket is opened and takes it.
+
+    Not redacted (like ``tickets.contact_route``): the person gave it to be contacted on. The
+    flow state in the tracker store is redacted, so the number cannot wait there. Erased with
+    the person's conversations and removed by retention like flow runs.
+    """
+
+    __tablename__ = "pending_contacts"
+
+    conversation_id = Column(String(255), primary_key=True)
+    route = Column(String(254), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)

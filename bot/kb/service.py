@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import List, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Tuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
+from bot.flows.runtime.fit import establishes_anything, fitting
 from bot.flows.runtime.ports import Article
 from bot.kb.dense import MiniLMEmbedder
 from bot.kb.feedback import Clock, FeedbackStore
@@ -86,6 +87,36 @@ def looks_like_question(text: str) -> bool:
     if not stripped or stripped.startswith("/"):
         return False
     return stripped.endswith("?") or bool(_QUESTION_START.match(stripped)) or "how to " in stripped.lower()
+
+
+def fitted(answer: KbAnswer, entities: Mapping[str, Any]) -> KbAnswer:
+    """``answer`` with its article chosen for what the conversation established.
+
+    Outside flows the conversation's ``os`` and ``app_name`` slots say which platform and
+    application the person has; the ranked hits are fitted to them as a flow's ``kb:`` step does
+    (:func:`bot.flows.runtime.fit.fitting`): an article only for another platform is not shown,
+    one about their application comes first. The best fitting hit that reaches the threshold is
+    shown; none fitting and good enough means nothing is shown (``found`` False).
+
+    Args:
+        answer: the search's answer (its ``hits`` ranked best first).
+        entities: entity name → value the conversation established.
+    """
+    if not answer.found or not establishes_anything({}, entities):
+        return answer
+    ranked = answer.hits or answer.shown
+    hits = tuple(fitting(ranked, {}, entities, lambda hit: hit.products))
+    good = [hit for hit in hits if hit.confidence >= answer.threshold]
+    if not good:
+        return KbAnswer(query=answer.query, found=False, confidence=answer.confidence, threshold=answer.threshold, hits=answer.hits)
+    best = good[0]
+    alternatives = tuple(
+        hit for hit in hits if hit is not best and hit.confidence >= answer.threshold * ALTERNATIVE_FACTOR
+    )[:MAX_ALTERNATIVES]
+    return KbAnswer(
+        query=answer.query, found=True, confidence=best.confidence, threshold=answer.threshold,
+        best=best, alternatives=alternatives, hits=answer.hits,
+    )
 
 
 class KbService:

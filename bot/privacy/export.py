@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, SlackSeenRow, TicketEventRow, TicketRow
+from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, PendingContactRow, SlackSeenRow, TicketEventRow, TicketRow
 from bot.privacy import rasa_events
 from bot.privacy.subjects import Subject
 
@@ -51,6 +51,7 @@ def collect(session: Session, subject: Subject, now: datetime) -> Dict[str, Any]
         tickets.append(record)
     flow_runs = _rows(session, FlowRunRow, FlowRunRow.conversation_id, conversations)
     kb = _rows(session, KbAnswerRow, KbAnswerRow.conversation_id, conversations)
+    contacts = _rows(session, PendingContactRow, PendingContactRow.conversation_id, conversations)
     seen = [SlackSeenRow.key.like(f"%{conversation}%") for conversation in conversations]
     slack = [_plain(row) for row in session.scalars(select(SlackSeenRow).where(or_(*seen)))] if seen else []
     return {
@@ -62,6 +63,7 @@ def collect(session: Session, subject: Subject, now: datetime) -> Dict[str, Any]
         "ratings": ratings,
         "kb_feedback": kb,
         "flow_runs": flow_runs,
+        "pending_contacts": contacts,
         "slack_records": slack,
     }
 
@@ -69,7 +71,8 @@ def collect(session: Session, subject: Subject, now: datetime) -> Dict[str, Any]
 def _rows(session: Session, model: Any, column: Any, ids: Sequence[str]) -> List[Dict[str, Any]]:
     if not ids:
         return []
-    return [_plain(row) for row in session.scalars(select(model).where(column.in_(ids)).order_by(model.id))]
+    order = getattr(model, "id", column)  # pending_contacts is keyed by its conversation
+    return [_plain(row) for row in session.scalars(select(model).where(column.in_(ids)).order_by(order))]
 
 
 def counts(document: Dict[str, Any]) -> Dict[str, int]:
@@ -82,6 +85,7 @@ def counts(document: Dict[str, Any]) -> Dict[str, int]:
         "ratings": len(document["ratings"]),
         "kb_feedback": len(document["kb_feedback"]),
         "flow_runs": len(document["flow_runs"]),
+        "pending_contacts": len(document.get("pending_contacts") or []),
         "slack_records": len(document["slack_records"]),
     }
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, PrivacyAuditRow, TicketEventRow, TicketRow
+from bot.db.models import FlowRunRow, HandoffRow, KbAnswerRow, OutboxRow, PendingContactRow, PrivacyAuditRow, TicketEventRow, TicketRow
 from bot.db.repositories import CLOSED_TICKET_STATUSES
 from bot.privacy import rasa_events
 
@@ -53,6 +53,8 @@ def purge(sessions: sessionmaker, now: datetime, days: int, tickets: bool = Fals
         counts["events"] = rasa_events.delete_events_before(connection, cutoff.timestamp())
         counts["flow_runs"] = _bulk(session, delete(FlowRunRow).where(FlowRunRow.ended_at < cutoff)).rowcount or 0
         counts["kb_answers"] = _bulk(session, delete(KbAnswerRow).where(KbAnswerRow.created_at < cutoff)).rowcount or 0
+        # A contact route no ticket took (the flow never escalated) goes with the conversation's events.
+        counts["pending_contacts"] = _bulk(session, delete(PendingContactRow).where(PendingContactRow.created_at < cutoff)).rowcount or 0
         if tickets:
             old = select(TicketRow.id).where(TicketRow.status.in_(CLOSED_TICKET_STATUSES), TicketRow.updated_at < cutoff)
             ids = [row[0] for row in session.execute(old)]

@@ -21,6 +21,7 @@ from bot.db.models import (
     HandoffRow,
     KbAnswerRow,
     OutboxRow,
+    PendingContactRow,
     PrivacyAuditRow,
     SlackSeenRow,
     TicketEventRow,
@@ -129,6 +130,9 @@ class PrivacyService:
                 run_filter.append(FlowRunRow.ticket_id.in_(ticket_ids))
             out["flow_runs"] = _bulk(session, delete(FlowRunRow).where(or_(*run_filter))).rowcount or 0
             out["kb_answers"] = _bulk(session, delete(KbAnswerRow).where(KbAnswerRow.conversation_id.in_(conversations))).rowcount or 0
+            out["pending_contacts"] = _bulk(
+                session, delete(PendingContactRow).where(PendingContactRow.conversation_id.in_(conversations))
+            ).rowcount or 0
             seen = [SlackSeenRow.key.like(f"%{conversation}%") for conversation in conversations]
             out["slack_records"] = _bulk(session, delete(SlackSeenRow).where(or_(*seen))).rowcount or 0 if seen else 0
             out["tickets"] = len(ticket_ids)

@@ -118,13 +118,13 @@ class WidgetSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output, plus the two message shapes the widget needs for handoffs."""
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        """Text (split into bubbles at blank lines like Rasa), tagged with the engineer's name if any."""
+        """Text as one bubble (the widget renders its paragraphs; Rasa would cut it into a bubble
+        per paragraph), tagged with the engineer's name if any."""
         engineer = engineer_of(kwargs)
-        for part in text.strip().split("\n\n"):
-            message: Dict[Text, Any] = {"text": part}
-            if engineer is not None:
-                message["metadata"] = {"engineer": engineer}
-            await self._send_message(recipient_id, message)
+        message: Dict[Text, Any] = {"text": text.strip()}
+        if engineer is not None:
+            message["metadata"] = {"engineer": engineer}
+        await self._send_message(recipient_id, message)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         """Emit ``{"custom": ...}``.

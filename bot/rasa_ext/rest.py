@@ -15,7 +15,8 @@ Here:
   message delivered twice with the same number run once: the second delivery gets the first
   one's replies (:mod:`bot.rasa_ext.turn_order`);
 - per-IP rate limits answer 429; the per-conversation checks (length, rate, empty message)
-  answer as the bot (:mod:`bot.security.gate`).
+  answer as the bot (:mod:`bot.security.gate`);
+- a bot message is one message in the reply, paragraphs and all (:class:`WholeMessageCollector`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,20 @@ from bot.security.runtime import ServerSecurity
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class WholeMessageCollector(CollectingOutputChannel):
+    """Rasa's collecting output, except that a text message stays one message.
+
+    Rasa cuts every text at blank lines into separate messages, so an article with its title,
+    passage and link arrived as four, and the turn's messages merged into two
+    (:func:`bot.adapters.rasa_sdk.compose_turn`) came apart again. Slack and the widget show a
+    message's paragraphs in one bubble too.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Collect ``text`` as one message."""
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
 EXAMPLE = '{"sender": "alice", "message": "my vpn keeps dropping"}'
 
 
@@ -124,7 +139,7 @@ def rest_blueprint(name: str, security: ServerSecurity, handle: Handler) -> Blue
             return error(400, "'seq' is optional and must be a positive integer, one more for every message of the conversation")
         if not security.per_ip.hit(client_ip(request)):
             return error(429, "too many messages from this address; wait a minute and try again")
-        collector = CollectingOutputChannel()
+        collector = WholeMessageCollector()
         metadata: Dict[str, Any] = dict(trusted_metadata("rest", client_key=security.client_key(client_ip(request))))
         conversation = rest_conversation(sender)
         numbered = turn_order.begin(seq)

@@ -102,3 +102,28 @@ def fits(products: Iterable[str], platform: Optional[str]) -> bool:
 def for_platform(articles: Sequence[T], platform: Optional[str], products: Callable[[T], Iterable[str]]) -> List[T]:
     """``articles`` without those written only for other platforms."""
     return [a for a in articles if fits(products(a), platform)]
+
+
+def fitting(
+    articles: Sequence[T], answers: Mapping[str, Any], entities: Mapping[str, Any], products: Callable[[T], Iterable[str]]
+) -> List[T]:
+    """``articles`` fitted to what the conversation established: without those only for other
+    platforms (:func:`for_platform`), those about the person's application first
+    (:func:`for_application`). A flow's ``kb:`` steps and the knowledge-base answers outside
+    flows both choose their articles with this.
+
+    Args:
+        articles: the search hits, best first.
+        answers: the flow's answers (empty outside a flow).
+        entities: entity values the conversation established (``os``, ``app_name``: slots or
+            the entities a flow has seen).
+        products: an article's product tags.
+    """
+    return for_application(
+        for_platform(articles, platform_of(answers, entities), products), application_of(answers, entities), products
+    )
+
+
+def establishes_anything(answers: Mapping[str, Any], entities: Mapping[str, Any]) -> bool:
+    """Whether the conversation established a platform or an application (searches then rank more hits)."""
+    return platform_of(answers, entities) is not None or bool(application_of(answers, entities))

@@ -32,7 +32,7 @@ from bot.flows.model import END, Flow, FlowSet, Step
 from bot.flows.model.expr import parse, render_template
 from bot.flows.model.trail import TrailEntry
 from bot.flows.model.turns import BotMessage, Escalation, FlowOutcome, TurnResult, UserTurn, resolve_buttons
-from bot.flows.runtime.fit import application_of, for_application, for_platform, platform_of
+from bot.flows.runtime.fit import establishes_anything, fitting
 from bot.flows.understanding import interpret, prefill
 from bot.flows.understanding import result as understood
 
@@ -156,13 +156,11 @@ class Run:
         entity) come first, and those only about other applications are left out when one fits.
         """
         answers, seen = (self.state["answers"], self.state.get("seen") or {}) if self.state else ({}, {})
-        platform = platform_of(answers, seen)
-        application = application_of(answers, seen)
-        found = list(self.engine.kb.search(query, top + (3 if platform or application else 0)))
+        found = list(self.engine.kb.search(query, top + (3 if establishes_anything(answers, seen) else 0)))
         def products(article: Any) -> Any:
             return getattr(article, "products", ())
 
-        return for_application(for_platform(found, platform, products), application, products)[:top]
+        return fitting(found, answers, seen, products)[:top]
 
     def run_check(self, name: str, args: Dict[str, Any]) -> Any:
         """Run the named check from the engine's registry (KeyError if there is none)."""

@@ -31,6 +31,7 @@ from bot.flows.loading.repository import FlowRepository
 from bot.handoff.memory import MemoryDesk, MemoryUserChannel
 from bot.kb.feedback import FeedbackStore
 from bot.kb.model import KbAnswer, KbHit
+from bot.tickets.pending_contact import PendingContactStore
 from bot.tickets.requester import RequesterTickets
 from bot.wiring.ticketing import Ticketing, build_ticketing
 
@@ -119,6 +120,7 @@ def build_services(tmp_path: Path, *, flows_dir: Optional[Path] = None, kb: Opti
         tickets=ticketing.tickets,
         handoffs=ticketing.handoffs,
         calendar=ticketing.calendar,
+        pending_contacts=PendingContactStore(sessions, clock),
         promises=ticketing.promises,
         teams=ticketing.promises.teams if ticketing.promises else None,  # as build_services wires it
     )

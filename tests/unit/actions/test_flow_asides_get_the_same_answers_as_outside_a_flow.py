@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 from actions.flow import ActionFlow
+from actions.tickets import ActionRequestHuman
+from bot.privacy.wiring import build_redactor
 from tests.unit.actions.harness import World, build_services, run, slots_set, tracker
 
 TOY_FLOW = """\
@@ -75,11 +77,31 @@ def test_a_number_given_mid_flow_is_masked_remembered_and_put_on_the_ticket_when
     assert "ending 456" in answer and "900456" not in answer
     assert back.startswith("Back to where we were")
     assert world.ticketing.tickets.list_for_requester("conv-alice") == []  # nothing handed over yet
-    state = slots_set(events)["flow_state"]
+    state = stored(world, slots_set(events)["flow_state"])
+    assert "900456" not in str(state)  # the flow state holds no digits of it
 
     messages, events = run(action, tracker("talk to a human", "request_human", slots={"flow_state": state}))
     (ticket,) = world.ticketing.tickets.list_for_requester("conv-alice")
     assert phone_events(world, ticket.id) == 1
+    assert "how should the engineer reach you" not in " ".join(texts(messages))  # it has a way already
+
+
+def test_a_number_kept_for_a_ticket_goes_on_the_ticket_opened_after_the_flow_was_left(tmp_path: Path) -> None:
+    world, action, state = start(tmp_path)
+    _messages, events = run(action, tracker("call me on +44 7700 900456", "give_phone", entities=PHONE, slots={"flow_state": state}))
+    _messages, events = run(action, tracker("cancel", "cancel", slots={"flow_state": stored(world, slots_set(events)["flow_state"])}))
+    assert slots_set(events)["flow_state"] is None
+
+    run(ActionRequestHuman(world.services), tracker("get me a person", "request_human"))
+
+    (ticket,) = world.ticketing.tickets.list_for_requester("conv-alice")
+    assert phone_events(world, ticket.id) == 1
+
+
+def stored(world: World, state: Dict[str, Any]) -> Dict[str, Any]:
+    """``state`` as the next turn reads it back: the tracker store keeps every event redacted
+    (``bot.rasa_ext.privacy_store``, config/privacy.yml)."""
+    return build_redactor(world.services.settings).redact_value(state)
 
 
 def phone_events(world: World, ticket_id: int) -> int:

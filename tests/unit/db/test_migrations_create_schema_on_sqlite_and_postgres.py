@@ -38,6 +38,7 @@ TABLES = {
     "insights_steps",
     "insights_state",
     "privacy_audit",
+    "pending_contacts",
 }
 UNREACHABLE = "postgresql+psycopg2://frontline:hunter2secret@127.0.0.1:1/frontline_prod"
 
@@ -52,7 +53,7 @@ def test_upgrade_creates_all_tables_and_records_head(db_url: str) -> None:
         assert TABLES <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert current_revision(db_url) == head_revision() == "0009"
+    assert current_revision(db_url) == head_revision() == "0010"
 
 
 def test_upgrade_twice_is_a_no_op(db_url: str) -> None:
@@ -113,20 +114,20 @@ def test_cli_upgrade_then_current_reports_head(db_url: str) -> None:
 
     out = io.StringIO()
     assert main_db(["upgrade"], default_url=db_url, out=out, err=err) == 0
-    assert "upgraded from empty to 0009" in out.getvalue()
+    assert "upgraded from empty to 0010" in out.getvalue()
 
     out = io.StringIO()
     assert main_db(["upgrade"], default_url=db_url, out=out, err=err) == 0
-    assert "already at revision 0009" in out.getvalue()
+    assert "already at revision 0010" in out.getvalue()
 
     out = io.StringIO()
     assert main_db(["--database-url", db_url, "current", "--check"], out=out, err=err) == 0
-    assert "at revision 0009 (head)" in out.getvalue()
+    assert "at revision 0010 (head)" in out.getvalue()
 
     out = io.StringIO()
     args = ["current", "--database-url", db_url]
     assert main_db(args, default_url=UNREACHABLE, out=out, err=err) == 0
-    assert "at revision 0009 (head)" in out.getvalue()
+    assert "at revision 0010 (head)" in out.getvalue()
     assert err.getvalue() == ""
 
 

@@ -37,12 +37,9 @@ def test_custom_payload_is_emitted_under_custom() -> None:
     ]
 
 
-def test_engineer_name_travels_with_each_text_part() -> None:
+def test_engineer_name_travels_with_the_text_and_paragraphs_stay_one_bubble() -> None:
     sent = _send({"text": "Hi, I'm Dana.\n\nLooking now.", "metadata": {"engineer": "Dana"}})
-    assert sent == [
-        {"text": "Hi, I'm Dana.", "metadata": {"engineer": "Dana"}},
-        {"text": "Looking now.", "metadata": {"engineer": "Dana"}},
-    ]
+    assert sent == [{"text": "Hi, I'm Dana.\n\nLooking now.", "metadata": {"engineer": "Dana"}}]
     # BotUttered.message() merges event metadata into the message itself.
     assert _send({"text": "Done.", "engineer": "Dana"}) == [{"text": "Done.", "metadata": {"engineer": "Dana"}}]
 
