@@ -133,6 +133,8 @@ class StepKind:
         waits: the step waits for the user's reply (ask, resolve).
         ends: the flow never continues after this step with ``next`` (escalate, link).
         saves: the step saves a value under ``save_as`` (default: its id).
+        advises: the step shows the person something to try (say, kb); a handover then says
+            the ticket carries what was tried, and only then.
         attachments: the message may carry an ``image`` and a ``link`` card.
         retry: the step takes ``hint``, ``max_attempts`` and ``on_give_up``.
         style: how the kind is drawn.
@@ -144,6 +146,7 @@ class StepKind:
     waits: ClassVar[bool] = False
     ends: ClassVar[bool] = False
     saves: ClassVar[bool] = False
+    advises: ClassVar[bool] = False
     attachments: ClassVar[bool] = False
     retry: ClassVar[bool] = False
     style: ClassVar[Style] = Style("step", "#ffffff", "#212121")

@@ -19,6 +19,7 @@ class KbKind(StepKind):
     """A knowledge-base search; shows up to ``top`` articles and continues with ``next``."""
 
     name = "kb"
+    advises = True
     doc = "Knowledge-base search query (template); shows the best articles."
     own_keys = ("top",)
     style = Style("kb (articles)", "#e8f5e9", "#2e7d32", mermaid='[("{}")]', svg_shape="cylinder")

@@ -12,6 +12,7 @@ class SayKind(StepKind):
     """A message; the flow continues with ``next`` straight away."""
 
     name = "say"
+    advises = True
     doc = "Message to show (markdown, template)."
     attachments = True
     style = Style("say (message)", "#e3f2fd", "#1565c0", mermaid='["{}"]', svg_shape="rect")

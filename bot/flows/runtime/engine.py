@@ -285,8 +285,8 @@ class FlowEngine:
             priority,
             f"User asked for a person during: {flow.description} (at step '{step.id}').",
             "user_request",
-            f"Sure — I'll get a person from the {team} team to help. I'm opening a ticket with what "
-            "we've covered so far, so you won't need to repeat yourself.",
+            f"Sure — I'll get a person from the {team} team to help. I'm opening a ticket with "
+            f"{run.handed_over()}, so you won't need to repeat yourself.",
         )
 
     def _cancel(self, run: Run, flow: Flow) -> None:

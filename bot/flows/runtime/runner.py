@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from bot.flows.kinds.escalate import first_escalation
+from bot.flows.kinds.registry import get as get_kind
 from bot.flows.kinds.registry import kind_of
 from bot.flows.kinds.understand import MAX_SAID, message_for, option_label, question_for, reask_text, remember, seen_entities
 from bot.flows.model import END, Flow, FlowSet, Step
@@ -192,6 +193,15 @@ class Run:
     def own_trail(self) -> List[Dict[str, Any]]:
         """The trail of the current flow (from where it was called; linked flows included)."""
         return list(self.state["trail"][self.state.get("trail_from", 0) :])
+
+    def handed_over(self) -> str:
+        """What a handover says the ticket carries: only what really happened in this flow."""
+        kinds = [(get_kind(str(entry.get("kind"))), entry) for entry in self.own_trail()]
+        if any(kind is not None and kind.advises for kind, _ in kinds):
+            return "everything we've tried so far"
+        if any(kind is not None and kind.waits and entry.get("answer") is not None for kind, entry in kinds):
+            return "your answers so far"
+        return "what you've told me"
 
     # -- starting and running ------------------------------------------------------------------
 
@@ -402,7 +412,7 @@ class Run:
                 f"after {attempts} tries.",
                 "gave_up",
                 f"Sorry, I'm not getting this right. I'm passing you to a person from the {team} "
-                "team and opening a ticket with what we've covered so far.",
+                f"team and opening a ticket with {self.handed_over()}.",
             )
 
     # -- ending --------------------------------------------------------------------------------
@@ -472,7 +482,7 @@ class Run:
             f"turn, last at step '{step_id}'); the flow file needs fixing.",
             "loop",
             "Sorry — this troubleshooting guide went round in circles on my side. I'm passing you "
-            f"to a person from the {team} team and opening a ticket with what we've covered so far.",
+            f"to a person from the {team} team and opening a ticket with {self.handed_over()}.",
         )
 
     def fail(self, why: str) -> None:
@@ -486,7 +496,7 @@ class Run:
             f"The troubleshooting flow broke: {why}.",
             "error",
             "Sorry — I can't continue with this troubleshooting guide. I'm passing you to a person "
-            f"from the {team} team and opening a ticket with what we've covered so far.",
+            f"from the {team} team and opening a ticket with {self.handed_over()}.",
         )
 
 
