@@ -37,7 +37,19 @@ class ActionClarify(FrontlineAction):
                 buttons.append({"title": label, "payload": button_payload(intent["name"])})
             if len(buttons) == MAX_SUGGESTIONS:
                 break
-        if buttons:
+        # Unsure what it is, but it names another team's business ("a meeting room", "my payslip"):
+        # say where that goes, and keep the IT topics in case it is an IT problem after all.
+        from actions.support_chat import other_teams
+
+        team = other_teams(self).match(str(tracker.latest_message.get("text") or ""))
+        if team is not None:
+            about = f" ({team.handles})" if team.handles else ""
+            text = (
+                f"If that's a question for **{team.name}**{about}, please contact {team.contact} — "
+                "I can only help with IT problems here."
+                + (" If it is an IT problem, is it one of these?" if buttons else "")
+            )
+        elif buttons:
             text = "Sorry, I'm not sure I understood. Is it one of these?"
         else:
             text = (

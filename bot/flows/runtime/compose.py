@@ -73,11 +73,11 @@ def _mergeable(messages: Sequence[Union[BotMessage, T]]) -> Optional[int]:
 
 
 def _merge(first: BotMessage, second: BotMessage) -> BotMessage:
-    text = first.text
+    text = first.text.rstrip()  # a YAML block (`say: |`) ends with a newline: one blank line between
     if first.link and second.link:  # keep both links: the first goes into the text
         text = f"{text}\n[{first.link.get('title') or first.link.get('url')}]({first.link.get('url')})"
     return BotMessage(
-        text=f"{text}\n\n{second.text}".strip(),
+        text=f"{text}\n\n{second.text.lstrip()}".strip(),
         buttons=list(second.buttons),
         image=first.image or second.image,
         link=second.link or first.link,

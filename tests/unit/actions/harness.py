@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.support.other_teams import OtherTeamsFile
 from bot.action_server.services import Services
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
@@ -123,6 +124,7 @@ def build_services(tmp_path: Path, *, flows_dir: Optional[Path] = None, kb: Opti
         pending_contacts=PendingContactStore(sessions, clock),
         promises=ticketing.promises,
         teams=ticketing.promises.teams if ticketing.promises else None,  # as build_services wires it
+        other_teams=OtherTeamsFile(settings.other_teams_file),
     )
     return World(services, ticketing, desk, users, kb)
 

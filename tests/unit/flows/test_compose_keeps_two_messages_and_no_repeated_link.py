@@ -14,6 +14,12 @@ def test_plain_messages_are_merged_into_the_question() -> None:
     assert out[1].buttons and out[1].text == "Did that fix it?"
 
 
+def test_merged_messages_are_one_blank_line_apart_whatever_their_own_line_ends() -> None:
+    steps = BotMessage("Please try:\n1. Restart it.\n")  # a `say: |` block ends with a newline
+    out = compact([steps, BotMessage("\nHere's what I found."), BotMessage("Fixed?", buttons=[button("Yes", "yes")])])
+    assert out[0].text == "Please try:\n1. Restart it.\n\nHere's what I found."
+
+
 def test_messages_with_buttons_are_never_merged_into_the_next() -> None:
     messages = [BotMessage("Pick one", buttons=[button("A", "a")]), BotMessage("x", buttons=[button("B", "b")]), BotMessage("y", buttons=[button("C", "c")])]
     assert len(compact(messages)) == 3
