@@ -392,7 +392,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             # 3. our bot
             rasa_port, actions_port = free_port(), free_port()
             env_run = {**env_ours, "FRONTLINE_RASA_PORT": str(rasa_port), "FRONTLINE_ACTIONS_PORT": str(actions_port),
-                       "FRONTLINE_DATABASE_URL": f"sqlite:///{work / 'frontline.db'}", "FRONTLINE_HOST": HOST}
+                       "FRONTLINE_DATABASE_URL": f"sqlite:///{work / 'frontline.db'}", "FRONTLINE_HOST": HOST,
+                       # every simulated user comes from 127.0.0.1 and sends without pause: the
+                       # per-address and per-conversation rate limits (HTTP 429) would measure the
+                       # limiter, not the bot, and stock Rasa has none
+                       "FRONTLINE_RATE_IP_PER_MINUTE": "10000000", "FRONTLINE_RATE_SENDER_PER_MINUTE": "10000000"}
             ours = start_server("ours", [frontline, "run"], f"http://{HOST}:{rasa_port}", ROOT, env_run,
                                 logs / "ours-run.log", args.startup_timeout)
             servers.insert(0, ours)
