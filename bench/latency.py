@@ -120,6 +120,26 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def process_rss(root: int) -> List[Dict[str, Any]]:
+    """RSS of every process of a tree, with a short form of its command line (biggest first).
+
+    Args:
+        root: pid of the tree's root.
+
+    Returns:
+        ``{"pid", "command", "rss_mb"}`` per live process.
+    """
+    rows = []
+    for pid in tree_pids(root):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [Path(argv[0].decode(errors="replace")).name] + [a.decode(errors="replace") for a in argv[1:4] if a]
+        rows.append({"pid": pid, "command": " ".join(words)[:80], "rss_mb": round(rss_mb(pid), 1)})
+    return sorted(rows, key=lambda r: -float(r["rss_mb"]))
+
+
 class RssSampler:
     """Samples the summed RSS of a process tree every ``interval`` seconds (peak kept)."""
 
@@ -372,13 +392,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             # 3. our bot
             rasa_port, actions_port = free_port(), free_port()
             env_run = {**env_ours, "FRONTLINE_RASA_PORT": str(rasa_port), "FRONTLINE_ACTIONS_PORT": str(actions_port),
-                       "FRONTLINE_DATABASE_URL": f"sqlite:///{work / 'frontline.db'}", "FRONTLINE_HOST": HOST}
+                       "FRONTLINE_DATABASE_URL": f"sqlite:///{work / 'frontline.db'}", "FRONTLINE_HOST": HOST,
+                       # every simulated user comes from 127.0.0.1 and sends without pause: the
+                       # per-address and per-conversation rate limits (HTTP 429) would measure the
+                       # limiter, not the bot, and stock Rasa has none
+                       "FRONTLINE_RATE_IP_PER_MINUTE": "10000000", "FRONTLINE_RATE_SENDER_PER_MINUTE": "10000000"}
             ours = start_server("ours", [frontline, "run"], f"http://{HOST}:{rasa_port}", ROOT, env_run,
                                 logs / "ours-run.log", args.startup_timeout)
             servers.insert(0, ours)
             print(f"  our bot up: cold start {ours.cold_start_s:.1f} s", flush=True)
             report["cold_start_seconds"] = {s.name: round(s.cold_start_s, 1) for s in servers}
             report["idle_rss_mb"] = {s.name: round(RssSampler(s.popen.pid).sample(), 1) for s in servers}
+            report["process_rss_mb_after_start"] = {s.name: process_rss(s.popen.pid) for s in servers}
 
             # warm-up: a few conversations each, not measured
             for server in servers:
@@ -390,6 +415,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 for server in servers:
                     report["results"][f"{server.name}/{users}"] = run_level(
                         server, users, args.seconds, f"{server.name}-{users}", args.request_timeout)
+            report["process_rss_mb_after_load"] = {s.name: process_rss(s.popen.pid) for s in servers}
         finally:
             for server in servers:
                 server.stop()
@@ -437,6 +463,13 @@ def markdown(report: Dict[str, Any]) -> str:
     lines.append(f"| RSS after start, MB | {idle.get('ours', '—')} | {idle.get('stock', '—')} |")
     lines.append(f"| training time, s | {report.get('ours_train_seconds', '—')} (`frontline train --force`) | "
                  f"{report.get('stock_init_train_seconds', '—')} (`rasa init --no-prompt`, includes project creation) |")
+    for when in ("after_start", "after_load"):
+        per_process = report.get(f"process_rss_mb_{when}")
+        if per_process:
+            lines += ["", f"RSS of each process, {when.replace('_', ' ')} (MB):", "",
+                      "| bot | process | RSS MB |", "|---|---|---|"]
+            for bot, rows in per_process.items():
+                lines += [f"| {bot} | `{r['command']}` | {r['rss_mb']:.0f} |" for r in rows if r["rss_mb"] >= 1]
     return "\n".join(lines) + "\n"
 
 

@@ -19,7 +19,8 @@ Both run without their FallbackClassifier so accuracy is measured on the top int
 out-of-scope numbers apply the confidence threshold afterwards, on the same predictions.
 
 Runs (each in its own process, one after the other, so peak memory is per run):
-- each data set, 10 examples per intent (the first 10 of each intent in train.csv), stock and ours;
+- each data set, 10 examples per intent (the first 10 of each intent in train.csv, or with
+  ``--seeds 1,2,3`` one random draw per seed, DIET and the augmenter seeded with it), stock and ours;
 - each data set, full training split, stock and ours, each with the same wall-clock training budget
   (``--budget-minutes``, default 30): a DIET whose next epoch would overrun the budget stops
   and is evaluated as it is, and the table says how many epochs it got;
@@ -93,6 +94,40 @@ def first_per_intent(examples: Sequence[Example], k: int) -> List[Example]:
         if seen.get(intent, 0) < k:
             seen[intent] = seen.get(intent, 0) + 1
             out.append((text, intent))
+    return out
+
+
+def sample_per_intent(examples: Sequence[Example], k: int, seed: int) -> List[Example]:
+    """``k`` examples of every intent drawn at random (seeded), in file order.
+
+    Args:
+        examples: the training split.
+        k: examples per intent.
+        seed: seed of the draw (the same seed draws the same examples).
+
+    Returns:
+        The drawn examples.
+    """
+    import random
+
+    by_intent: Dict[str, List[int]] = {}
+    for index, (_, intent) in enumerate(examples):
+        by_intent.setdefault(intent, []).append(index)
+    rng = random.Random(seed)
+    chosen = sorted(i for intent in sorted(by_intent) for i in rng.sample(by_intent[intent], min(k, len(by_intent[intent]))))
+    return [examples[i] for i in chosen]
+
+
+def with_seed(pipeline: Sequence[Dict[str, Any]], seed: int) -> List[Dict[str, Any]]:
+    """The pipeline with every seeded component (DIET's ``random_seed``, the augmenter's ``seed``) at ``seed``."""
+    out = []
+    for component in pipeline:
+        component = dict(component)
+        if component.get("name") == "DIETClassifier":
+            component["random_seed"] = seed
+        if str(component.get("name", "")).endswith("LongMessageAugmenter"):
+            component["seed"] = seed
+        out.append(component)
     return out
 
 
@@ -416,6 +451,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--merge", action="store_true",
                         help="keep the results of an earlier run in <out>/nlu_public.json and add or replace these")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
+    parser.add_argument("--seeds", default="",
+                        help="comma-separated seeds for the 10-shot regime: each draws 10 per intent at random and "
+                        "seeds DIET and the augmenter with it (default: the first 10 per intent, the config's seeds)")
+    parser.add_argument("--full-per-intent", type=int, default=0,
+                        help="full regime on a random (seed 0) n per intent only, when a whole run does not fit (default all)")
     parser.add_argument("--test-stride", type=int, default=1,
                         help="evaluate on every n-th test example only (quick smoke runs; default all)")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -452,22 +492,32 @@ def main(argv: Optional[List[str]] = None) -> int:
         train, test = load_text_category(folder)
         test = test[:: args.test_stride]
         slug = dataset_slug(dataset)
-        regimes = {f"{slug}_10shot": (first_per_intent(train, 10), unlimited),
-                   f"{slug}_full": (train, args.budget_minutes * 60)}
-        for regime in [f"{slug}_{r}" for r in runs if f"{slug}_{r}" in regimes]:
-            examples, budget = regimes[regime]
+        seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
+        full = sample_per_intent(train, args.full_per_intent, 0) if args.full_per_intent else train
+        # regime key -> (training examples, budget, seed or None for the config's own seeds)
+        regimes: Dict[str, Tuple[List[Example], float, Optional[int]]] = {}
+        if "10shot" in runs:
+            if seeds:
+                for seed in seeds:
+                    regimes[f"{slug}_10shot_s{seed}"] = (sample_per_intent(train, 10, seed), unlimited, seed)
+            else:
+                regimes[f"{slug}_10shot"] = (first_per_intent(train, 10), unlimited, None)
+        if "full" in runs:
+            regimes[f"{slug}_full"] = (full, args.budget_minutes * 60, None)
+        for regime, (examples, budget, seed) in regimes.items():
             for name in pipelines:
                 evaluation = {"test": [t for t, _ in test]}
                 if name == "tfidf":
                     res = run_tfidf(f"{regime}-{name}", examples, evaluation)
                 else:
-                    res = run_pipeline(f"{regime}-{name}", available[name], examples, evaluation, budget, log_dir)
+                    pipeline = available[name] if seed is None else with_seed(available[name], seed)
+                    res = run_pipeline(f"{regime}-{name}", pipeline, examples, evaluation, budget, log_dir)
                 predicted = [row[0] for row in res["predictions"]["test"]]
                 acc, f1 = accuracy_and_macro_f1([i for _, i in test], predicted)
                 report["results"][f"{regime}/{name}"] = {
                     "dataset": dataset, "data_path": str(folder),
                     "train_examples": len(examples), "test_examples": len(test),
-                    "accuracy": acc, "macro_f1": f1,
+                    "accuracy": acc, "macro_f1": f1, "seed": seed,
                     **{k: v for k, v in res.items() if k not in ("predictions", "ensemble_parts")},
                     "budget_minutes": budget / 60 if budget < unlimited else None,
                 }
@@ -537,6 +587,40 @@ def _pct(x: Optional[float]) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
 
+def _regime_kind(run: str) -> Optional[str]:
+    """``10shot`` or ``full`` for a regime key (``b77_10shot``, ``b77_10shot_s1``, ``b77_full``), else None."""
+    import re
+
+    match = re.search(r"_(10shot|full)(_s\d+)?$", run)
+    return match.group(1) if match else None
+
+
+def seed_summary(report: Dict[str, Any]) -> List[str]:
+    """Mean, standard deviation and range over the seeded 10-shot runs of each data set and pipeline."""
+    import re
+    import statistics
+
+    groups: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
+    for key, r in report["results"].items():
+        run, name = key.split("/")
+        match = re.match(r"(.+)_10shot_s\d+$", run)
+        if match:
+            groups.setdefault((match.group(1), name), []).append(r)
+    lines: List[str] = []
+    for (slug, name), rows in sorted(groups.items()):
+        accs = [100 * r["accuracy"] for r in rows]
+        f1s = [100 * r["macro_f1"] for r in rows]
+        sd = statistics.stdev(accs) if len(accs) > 1 else 0.0
+        lines.append(f"- {slug} 10-shot, {name}, seeds {', '.join(str(r['seed']) for r in rows)}: accuracy "
+                     f"{statistics.fmean(accs):.1f} ± {sd:.1f} (min-max {min(accs):.1f}-{max(accs):.1f}), "
+                     f"macro-F1 {statistics.fmean(f1s):.1f}")
+        sweeps = [r["ensemble_weight_sweep"] for r in rows if r.get("ensemble_weight_sweep")]
+        if len(sweeps) == len(rows):
+            cells = ", ".join(f"w={w}: {100 * statistics.fmean(s[w] for s in sweeps):.1f}" for w in sweeps[0])
+            lines.append(f"  - head weight sweep, mean over seeds: {cells}")
+    return lines
+
+
 def markdown(report: Dict[str, Any]) -> str:
     """The results table (and the machine it ran on)."""
     m = report["machine"]
@@ -555,10 +639,12 @@ def markdown(report: Dict[str, Any]) -> str:
                   key=lambda item: (item[0].split("/")[0], order.get(item[0].split("/")[1], 9)))
     for key, r in rows:
         run, name = key.split("/")
-        if run.endswith(("_10shot", "_full")):
+        if _regime_kind(run):
             data = r.get("dataset", "Banking77")
-            shot = run.endswith("_10shot")
+            shot = _regime_kind(run) == "10shot"
             regime = f"10 per intent ({r['train_examples']:,})" if shot else f"full split ({r['train_examples']:,})"
+            if r.get("seed") is not None:
+                regime += f", seed {r['seed']}"
             reference = REFERENCES.get("banking77_10shot" if shot else "banking77_full", "—") if data == "Banking77" else "—"
             epochs = "; ".join(f"{e['done']}/{e['planned']}" for e in r["diet_epochs"]) or "—"
             if r.get("stopped_by_budget"):
@@ -580,6 +666,9 @@ def markdown(report: Dict[str, Any]) -> str:
                 f"{r['train_seconds'] / 60:.1f} min (budget {r['budget_minutes']:.0f} min) | {epochs} | "
                 f"{r['peak_rss_mb'] / 1024:.1f} GB | in-scope / oos recall: {REFERENCES['clinc150']} |"
             )
+    summary = seed_summary(report)
+    if summary:
+        lines += ["", "Over seeds (each seed draws its own 10 per intent and seeds DIET and the augmenter):", *summary]
     lines += [
         "",
         "Accuracy is on the top intent with the FallbackClassifier removed (closed-set). CLINC150:",

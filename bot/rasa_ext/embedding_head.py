@@ -133,8 +133,13 @@ class EmbeddingHead(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``weight`` of the head; ``C`` of the logistic regression; ``ranking_length``; ``max_iter``."""
-        return {"weight": 0.5, "C": 10.0, "ranking_length": 10, "max_iter": 1000,
+        """``weight`` of the head; ``C`` and ``class_weight`` of the logistic regression; ``ranking_length``; ``max_iter``.
+
+        ``class_weight: balanced`` weighs each intent's examples by the inverse of its count, so an
+        intent with more examples (topics get LongMessageAugmenter copies, conversation intents do
+        not) is not made likelier by its count alone.
+        """
+        return {"weight": 0.5, "C": 10.0, "class_weight": None, "ranking_length": 10, "max_iter": 1000,
                 "sentence_scoring": False, "sentence_scoring_exclude": []}
 
     def __init__(
@@ -185,7 +190,11 @@ class EmbeddingHead(GraphComponent):
         if len(set(labels)) < 2:
             log.warning("EmbeddingHead: fewer than two intents with sentence features; head left untrained")
             return self._resource
-        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]))
+        class_weight = self._config.get("class_weight")
+        if class_weight not in (None, "balanced"):
+            raise ValueError(f"EmbeddingHead class_weight must be null or 'balanced', got {class_weight!r}")
+        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]),
+                                   class_weight=class_weight)
         model.fit(vectors, labels)
         self.classes = [str(c) for c in model.classes_]
         coef = np.asarray(model.coef_, dtype=np.float32)
