@@ -70,9 +70,11 @@ def run(settings: Settings, train_only: bool = False, role: Optional[str] = None
             print(f"error: could not prepare the database: {exc}\nCheck FRONTLINE_DATABASE_URL or run `frontline doctor`.")
             return 1
     if role is None:  # a cluster's worker ingests on start and on every change of the folder
-        from bot.kb.cli import ingest_on_start
+        from bot.kb.startup import ingest_in_child
 
-        ingest_on_start(settings)  # incremental; never fatal (problems are printed)
+        # Incremental and never fatal (problems are printed); in a child process, so the
+        # embedding model it loads does not stay in the supervisor (bot/kb/startup.py).
+        ingest_in_child(settings)
 
     assistant = Assistant(settings, model, role=role)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
