@@ -37,7 +37,10 @@ def _interaction_problem(body: Mapping[str, Any]) -> Optional[str]:
     if not isinstance(actions, list) or not actions or not all(_object(a) for a in actions):
         return "'actions' must be a non-empty list of objects"
     for action in actions:
-        for name in ("action_id", "value", "block_id"):
+        # Bolt matches every block action by its action_id (a KeyError, so a 500, without one).
+        if not isinstance(action.get("action_id"), str):
+            return "'actions[].action_id' is required and must be a string"
+        for name in ("value", "block_id"):
             if name in action and not isinstance(action[name], str):
                 return f"'actions[].{name}' must be a string"
         if "text" in action and not _object(action["text"]):

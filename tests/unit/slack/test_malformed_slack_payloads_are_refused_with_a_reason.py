@@ -30,6 +30,8 @@ CLICK: Dict[str, Any] = {"type": "block_actions", "user": {"id": "U1"}, "channel
     ({**CLICK, "actions": []}, "non-empty list"),
     ({**CLICK, "actions": "claim"}, "non-empty list"),
     ({**CLICK, "actions": ["claim"]}, "non-empty list"),
+    ({**CLICK, "actions": [{"value": "/affirm"}]}, "'actions[].action_id' is required"),  # found by the fuzz test
+    ({**CLICK, "actions": [{"action_id": 7}]}, "'actions[].action_id' is required"),
     ({**CLICK, "message": "hi"}, "'message' must be an object"),
     ({**CLICK, "message": {"ts": "1.1", "blocks": "nope"}}, "'message.blocks'"),
     ({**CLICK, "user": "U1"}, "'user' must be an object"),
