@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -104,18 +104,35 @@ def fitted(answer: KbAnswer, entities: Mapping[str, Any]) -> KbAnswer:
     """
     if not answer.found or not establishes_anything({}, entities):
         return answer
-    ranked = answer.hits or answer.shown
-    hits = tuple(fitting(ranked, {}, entities, lambda hit: hit.products))
-    good = [hit for hit in hits if hit.confidence >= answer.threshold]
-    if not good:
-        return KbAnswer(query=answer.query, found=False, confidence=answer.confidence, threshold=answer.threshold, hits=answer.hits)
-    best = good[0]
+    fit = fitting(answer.hits or answer.shown, {}, entities, lambda hit: hit.products)
+    best = next((hit for hit in fit if hit.confidence >= answer.threshold), None)
+    return answer_with(answer.query, best, fit, answer.hits, answer.threshold)
+
+
+def answer_with(
+    query: str, best: Optional[KbHit], candidates: Sequence[KbHit], hits: Tuple[KbHit, ...], threshold: float
+) -> KbAnswer:
+    """The answer showing ``best`` (None: nothing reached the threshold), with up to
+    :data:`MAX_ALTERNATIVES` of the other ``candidates`` that come close (``ALTERNATIVE_FACTOR``
+    of the threshold) as alternatives.
+
+    Args:
+        query: the question.
+        best: the hit to show, chosen by the caller.
+        candidates: the hits in the order they are preferred (the ranking, or it fitted to the
+            conversation).
+        hits: everything that was ranked (kept on the answer; its top sets the confidence of an
+            answer that shows nothing).
+        threshold: the confidence an article needs to be shown.
+    """
+    if best is None:
+        return KbAnswer(query=query, found=False, confidence=hits[0].confidence if hits else 0.0, threshold=threshold, hits=hits)
     alternatives = tuple(
-        hit for hit in hits if hit is not best and hit.confidence >= answer.threshold * ALTERNATIVE_FACTOR
+        hit for hit in candidates if hit is not best and hit.confidence >= threshold * ALTERNATIVE_FACTOR
     )[:MAX_ALTERNATIVES]
     return KbAnswer(
-        query=answer.query, found=True, confidence=best.confidence, threshold=answer.threshold,
-        best=best, alternatives=alternatives, hits=answer.hits,
+        query=query, found=True, confidence=best.confidence, threshold=threshold,
+        best=best, alternatives=alternatives, hits=hits,
     )
 
 
@@ -153,29 +170,9 @@ class KbService:
             ``best`` and ``alternatives`` are empty (``hits`` still lists what was ranked).
         """
         hits = tuple(self.searcher.search(query, top=RANKED, filters=filters, mode=mode))
-        if not hits:
-            return KbAnswer(query=query, found=False, confidence=0.0, threshold=self.min_confidence)
-        best = hits[0]
-        if best.confidence < self.min_confidence:
-            return KbAnswer(
-                query=query,
-                found=False,
-                confidence=best.confidence,
-                threshold=self.min_confidence,
-                hits=hits,
-            )
-        alternatives = tuple(
-            hit for hit in hits[1:] if hit.confidence >= self.alternative_threshold
-        )[:MAX_ALTERNATIVES]
-        return KbAnswer(
-            query=query,
-            found=True,
-            confidence=best.confidence,
-            threshold=self.min_confidence,
-            best=best,
-            alternatives=alternatives,
-            hits=hits,
-        )
+        # Ranks decide the order: only the top hit can be shown, and only if confident enough.
+        best = hits[0] if hits and hits[0].confidence >= self.min_confidence else None
+        return answer_with(query, best, hits, hits, self.min_confidence)
 
     def article(self, slug: str, query: str = "") -> Optional[KbHit]:
         """One article with its best passage for ``query`` (when the user picks an alternative)."""
