@@ -58,7 +58,7 @@ async def answer_aside(
         if phone is None and email is None:
             dispatcher.utter_message(text=NO_NUMBER)
         elif here is not None:
-            await save_contact(services, here, requester_of(tracker).id, phone=phone, email=email)
+            await save_contact(services, here, requester_of(tracker).id, phone or email)
             dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{here.reference}** so the engineer can reach you there.")
         else:
             await asyncio.to_thread(services.pending_contacts.remember, tracker.sender_id, str(phone or email))

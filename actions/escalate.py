@@ -92,17 +92,14 @@ async def open_ticket(
             await asyncio.to_thread(services.pending_contacts.remember, tracker.sender_id, route)
         raise
     if route:
-        await save_contact(services, handed.result.ticket, requester.id, route=route)
+        await save_contact(services, handed.result.ticket, requester.id, route)
     marker = messages.requested(channel) if handed.live else None
     dispatcher.utter_message(text=handed.text, json_message=dict(marker.custom) if marker and marker.custom else None)
     services.worker.wake()
     return handed.result
 
 
-async def save_contact(
-    services: Services, ticket: Ticket, requester_id: str, *,
-    phone: Optional[str] = None, email: Optional[str] = None, route: Optional[str] = None,
-) -> None:
+async def save_contact(services: Services, ticket: Ticket, requester_id: str, route: Optional[str]) -> None:
     """Put the person's contact route on ``ticket`` where the engineer reads it.
 
     The route goes to the ticket's ``contact_route`` (not redacted: the person gave it to be
@@ -113,11 +110,8 @@ async def save_contact(
         services: the action server's services.
         ticket: the ticket that gets the route.
         requester_id: who gave it (the ticket event's author).
-        phone: a phone number, or
-        email: an e-mail address, or
-        route: either, as it was kept (``pending_contacts``).
+        route: a phone number or an e-mail address (nothing happens without one).
     """
-    route = phone or email or route
     if not route:
         return
     updated = await asyncio.to_thread(

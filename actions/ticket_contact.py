@@ -96,7 +96,7 @@ class ActionGivePhone(TicketAction):
             ticket = conversation_ticket(self, tracker)
             if ticket is None:
                 return []
-        await save_contact(self.services, ticket, requester_of(tracker).id, phone=phone, email=email)
+        await save_contact(self.services, ticket, requester_of(tracker).id, phone or email)
         dispatcher.utter_message(text=f"Thanks — I've added {shown_contact(phone, email)} to **{ticket.reference}** so the engineer can reach you there.")
         return []
 

@@ -51,6 +51,8 @@ class WholeMessageCollector(CollectingOutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Collect ``text`` as one message."""
         await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 EXAMPLE = '{"sender": "alice", "message": "my vpn keeps dropping"}'
 
 
